@@ -7,7 +7,10 @@ export interface TimerHandle {
 }
 
 export interface Clock {
-  /** Milliseconds on a monotonic timeline (virtual in the simulator). */
+  /**
+   * Milliseconds since the Unix epoch, monotonic within a process (virtual in the simulator). Epoch-based
+   * so that timestamps persisted by one run (seen-message stores) compare with the next run's.
+   */
   now(): number;
   /** Calls `fn` once after `delayMs` (clamped to ≥ 0). */
   setTimer(delayMs: number, fn: () => void): TimerHandle;
@@ -15,13 +18,14 @@ export interface Clock {
   cancelTimer(handle: TimerHandle): void;
 }
 
-/** The host's clock: performance.now() when present (monotonic), else Date.now(). */
+/**
+ * The host's clock: performance.timeOrigin + performance.now() — epoch milliseconds that never step
+ * backwards when the wall clock is adjusted — falling back to Date.now() where performance is missing.
+ */
 export class RealClock implements Clock {
-  private readonly origin = Date.now();
-
   now(): number {
-    const perf = (globalThis as { performance?: { now(): number } }).performance;
-    return perf ? perf.now() : Date.now() - this.origin;
+    const perf = (globalThis as { performance?: { now(): number; timeOrigin?: number } }).performance;
+    return perf && perf.timeOrigin !== undefined ? perf.timeOrigin + perf.now() : Date.now();
   }
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {

@@ -41,3 +41,25 @@ export interface FrameLimits {
 }
 
 export const DEFAULT_FRAME_LIMITS: FrameLimits = { maxFrameBytes: DEFAULT_MAX_FRAME_BYTES };
+
+// ---- appended by the codec (decoder bounds beyond the per-field ones) ---------------------------
+
+/**
+ * Extra trailing fields a decoder skips after a kind's known fields (forward compatibility: a newer
+ * minor may append optional fields). More than this many → malformed.
+ */
+export const MAX_EXTRA_FIELDS = 16;
+/** Deepest msgpack nesting accepted (our frames need 4: envelope → records → record → addrs). */
+export const MAX_NESTING_DEPTH = 8;
+/** Longest msgpack array accepted anywhere in a frame (the largest list field). */
+export const MAX_ARRAY_LENGTH = Math.max(MAX_IDS_PER_FRAME, MAX_ROOM_PEERS_PER_FRAME, 2 + 10 + MAX_EXTRA_FIELDS);
+/** Longest msgpack str in bytes: the longest string field, at up to 4 UTF-8 bytes per character. */
+export const MAX_STR_BYTES = 4 * MAX_SIGNAL_DATA_LENGTH;
+/** Chunk header: marker byte 0xC1, transferId u32, index u16, count u16 (big-endian). */
+export const CHUNK_MARKER = 0xc1;
+export const CHUNK_HEADER_BYTES = 9;
+/**
+ * Most chunks one transfer may declare. Bounds the per-reassembly index table a single hostile chunk
+ * can make a receiver allocate (1 MiB frames in 16 KiB chunks need 65).
+ */
+export const MAX_CHUNKS_PER_TRANSFER = 4096;
