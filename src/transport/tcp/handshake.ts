@@ -1,0 +1,91 @@
+/**
+ * The hello exchange. On connect both sides send a hello as their first frame; a connection is handed
+ * to the application only once the remote's hello has arrived and passed judgeFirstFrame(). Pure
+ * functions: the socket work is in tcp-connection.ts.
+ */
+import { decodeFrame, encodeFrame } from '../../wire/codec.js';
+import { WireError, type WireErrorCode } from '../../wire/errors.js';
+import { ByeCode, PROTOCOL_VERSION, type HelloFrame, type PeerId, type Role } from '../../wire/frames.js';
+import { MAX_REASON_LENGTH, type FrameLimits } from '../../wire/limits.js';
+import type { TcpCloseCause } from './stats.js';
+
+export interface LocalIdentity {
+  peerId: PeerId;
+  role: Role;
+  capabilities: readonly string[];
+}
+
+export function helloFrame(local: LocalIdentity): HelloFrame {
+  return {
+    kind: 'hello',
+    peerId: local.peerId,
+    version: PROTOCOL_VERSION,
+    role: local.role,
+    capabilities: [...local.capabilities],
+  };
+}
+
+export type HelloVerdict =
+  | { ok: true; hello: HelloFrame }
+  | {
+      ok: false;
+      cause: TcpCloseCause;
+      /** Human-readable, for the close / dial-failed reason. */
+      reason: string;
+      /** The bye to send before closing (none when the remote already said bye). */
+      bye?: { code: number; reason: string };
+      /** Set when the frame did not decode, for the wire-error counters. */
+      wireError?: WireErrorCode;
+    };
+
+/** Judges the first frame of a connection: it must be a hello of our major version from another peer. */
+export function judgeFirstFrame(bytes: Uint8Array, localPeerId: PeerId, limits: Partial<FrameLimits>): HelloVerdict {
+  let frame;
+  try {
+    frame = decodeFrame(bytes, limits);
+  } catch (thrown) {
+    const err = thrown instanceof WireError ? thrown : new WireError('malformed', String(thrown));
+    if (err.code === 'bad_version') {
+      return { ok: false, cause: 'version-mismatch', reason: `version mismatch: ${err.message}`, bye: versionBye(), wireError: err.code };
+    }
+    return {
+      ok: false,
+      cause: 'protocol-error',
+      reason: `bad first frame: ${err.message}`,
+      bye: { code: ByeCode.protocolError, reason: `expected hello: ${err.code}` },
+      wireError: err.code,
+    };
+  }
+  if (frame.kind === 'bye') {
+    return { ok: false, cause: 'remote-bye', reason: `remote bye ${frame.code}: ${frame.reason}` };
+  }
+  if (frame.kind !== 'hello') {
+    return {
+      ok: false,
+      cause: 'protocol-error',
+      reason: `first frame was ${frame.kind}, not hello`,
+      bye: { code: ByeCode.protocolError, reason: 'expected hello' },
+    };
+  }
+  if (frame.version !== PROTOCOL_VERSION) {
+    return { ok: false, cause: 'version-mismatch', reason: `remote speaks version ${frame.version}`, bye: versionBye() };
+  }
+  if (frame.peerId === localPeerId) {
+    return {
+      ok: false,
+      cause: 'self-connection',
+      reason: 'remote hello carries our own peer id',
+      bye: { code: ByeCode.protocolError, reason: 'same peer id' },
+    };
+  }
+  return { ok: true, hello: frame };
+}
+
+/** An encoded bye; the reason is cut to the protocol's bound so encoding cannot fail. */
+export function byeFrameBytes(code: number, reason: string): Uint8Array {
+  return encodeFrame({ kind: 'bye', code, reason: reason.slice(0, MAX_REASON_LENGTH) });
+}
+
+function versionBye(): { code: number; reason: string } {
+  return { code: ByeCode.versionMismatch, reason: `this peer speaks version ${PROTOCOL_VERSION}` };
+}
