@@ -39,6 +39,7 @@ export default defineConfig(({ mode }) => {
         entry: {
           index: resolve(import.meta.dirname, 'src/index.ts'),
           node: resolve(import.meta.dirname, 'src/node.ts'),
+          cli: resolve(import.meta.dirname, 'src/cli/index.ts'),
         },
         formats: ['es'],
       },

@@ -103,3 +103,18 @@ export function sample<T>(items: readonly T[], k: number, random: Random): T[] {
   }
   return out;
 }
+
+/** A SeededRandom seeded from the platform's cryptographic generator: the default outside tests. */
+export function cryptoSeededRandom(): Random {
+  const seed = new Uint32Array(1);
+  globalThis.crypto.getRandomValues(seed);
+  return new SeededRandom(seed[0] ?? 0);
+}
+
+/** A random id of `length` characters from [0-9a-z], drawn from `random`. */
+export function randomId(random: Random, length = 12): string {
+  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+  let out = '';
+  for (let i = 0; i < length; i++) out += alphabet[random.int(alphabet.length)];
+  return out;
+}

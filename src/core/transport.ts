@@ -11,7 +11,7 @@
  * protocol path, because a promise continuation would run outside the simulator's virtual time.
  */
 import type { TypedEmitter } from './emitter.js';
-import type { PeerId } from '../wire/frames.js';
+import type { PeerId, Role } from '../wire/frames.js';
 
 export type ConnectionEvents = {
   /** One whole frame from the remote peer. */
@@ -31,6 +31,13 @@ export interface Connection extends Pick<TypedEmitter<ConnectionEvents>, 'on' | 
   readonly outbound: boolean;
   /** Capabilities the remote announced in its hello (empty where the provider has no hello). */
   readonly remoteCapabilities: readonly string[];
+  /**
+   * The remote's role from the hello the provider exchanged itself (TCP, WebRTC). Undefined where the
+   * provider has no hello (the simulator): the PeerManager then runs the hello exchange on the link.
+   */
+  readonly remoteRole?: Role | undefined;
+  /** For outbound connections, the address given to dial() (how a bootstrap address maps to a peer). */
+  readonly dialAddress?: string | undefined;
   /** Bytes queued and not yet handed to the network. */
   readonly bufferedAmount: number;
   readonly closed: boolean;

@@ -1,8 +1,9 @@
 /**
- * Exponential backoff with jitter for reconnects: the base doubles per attempt up to maxMs, and the delay
- * is drawn from [base/2, base) ("equal jitter") so clients that lost the same server do not return in
- * lockstep, yet none retries sooner than half the base.
+ * The signaling client's reconnect schedule: exponential backoff (core/backoff.ts) with "equal jitter" —
+ * each delay drawn from [step/2, step) — so clients that lost the same server do not return in lockstep,
+ * yet none retries sooner than half the step.
  */
+import { backoffDelayMs } from '../core/backoff.js';
 import type { Random } from '../core/random.js';
 
 export interface SignalingBackoffOptions {
@@ -14,6 +15,5 @@ export interface SignalingBackoffOptions {
 
 /** The delay before retry number `attempt` (0 for the first retry). */
 export function backoffDelay(attempt: number, options: SignalingBackoffOptions, random: Random): number {
-  const base = Math.min(options.maxMs, options.initialMs * 2 ** Math.max(0, attempt));
-  return base / 2 + random.next() * (base / 2);
+  return backoffDelayMs(attempt, { ...options, jitter: 0.5 }, random);
 }

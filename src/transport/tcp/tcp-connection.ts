@@ -141,6 +141,10 @@ export class TcpConnection extends TypedEmitter<ConnectionEvents> implements Con
   }
 
   /** The remote end's IP address (for logs and per-address accounting). */
+  get dialAddress(): string | undefined {
+    return this.outbound ? this.label : undefined;
+  }
+
   get remoteAddress(): string | undefined {
     return this.socket.remoteAddress;
   }

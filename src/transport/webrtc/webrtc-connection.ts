@@ -8,7 +8,7 @@ import { TypedEmitter } from '../../core/emitter.js';
 import type { Connection, ConnectionEvents } from '../../core/transport.js';
 import { ChunkReassembler, chunkFrame, isChunk } from '../../wire/chunking.js';
 import { isWireError } from '../../wire/errors.js';
-import type { PeerId } from '../../wire/frames.js';
+import type { PeerId, Role } from '../../wire/frames.js';
 import type { SimplePeerInstance } from './simple-peer-types.js';
 import type { WebRtcLimits } from './limits.js';
 
@@ -23,6 +23,7 @@ export class WebRtcConnection extends TypedEmitter<ConnectionEvents> implements 
     readonly remotePeerId: PeerId,
     readonly outbound: boolean,
     readonly remoteCapabilities: readonly string[],
+    readonly remoteRole: Role,
     private readonly limits: WebRtcLimits,
     private readonly clock: Clock,
     private readonly onWireError: (code: string) => void,
@@ -41,6 +42,10 @@ export class WebRtcConnection extends TypedEmitter<ConnectionEvents> implements 
       this.emit('error', err);
       this.finish(err.code ?? err.message);
     });
+  }
+
+  get dialAddress(): string | undefined {
+    return this.outbound ? this.remotePeerId : undefined;
   }
 
   get bufferedAmount(): number {

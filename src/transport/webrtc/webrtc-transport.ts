@@ -217,6 +217,7 @@ export class WebRtcTransport extends TypedEmitter<TransportEvents> implements Tr
       n.remoteId,
       n.outbound,
       check.hello.capabilities,
+      check.hello.role,
       this.limits,
       this.clock,
       (code) => this.countWireError(code),

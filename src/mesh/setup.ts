@@ -1,0 +1,114 @@
+/**
+ * The parts of createMeshNode that the browser entry and meshcast/node share: option checks, defaults,
+ * joining a signaling room, and the relay/peer settings a MeshNode takes.
+ */
+import { RealClock } from '../core/clock.js';
+import { cryptoSeededRandom, randomId } from '../core/random.js';
+import type { Clock } from '../core/clock.js';
+import type { Random } from '../core/random.js';
+import { MemorySeenStore } from '../dedup/memory.js';
+import type { PeerManagerConfig } from '../peers/config.js';
+import { presets } from '../peers/presets.js';
+import { DEFAULT_GOSSIP_OPTIONS } from '../relay/gossip-options.js';
+import type { SeenStore } from '../relay/types.js';
+import { SignalingClient } from '../signaling/client.js';
+import { DEFLATE_CAPABILITY } from '../relay/gossip-compression.js';
+import type { PeerId, Role } from '../wire/frames.js';
+import { MAX_PEER_ID_LENGTH, MAX_ROOM_LENGTH } from '../wire/limits.js';
+import type { MeshNode, MeshNodeParts } from './mesh-node.js';
+import type { MeshNodeOptions } from './types.js';
+
+/** Capabilities every meshcast node announces in its hello. */
+export const NODE_CAPABILITIES: readonly string[] = [DEFLATE_CAPABILITY];
+
+export interface ResolvedBasics {
+  peerId: PeerId;
+  role: Role;
+  clock: Clock;
+  random: Random;
+  peerConfig: Partial<PeerManagerConfig>;
+  log: (line: string) => void;
+}
+
+export function resolveBasics(options: MeshNodeOptions, defaultRole: Role): ResolvedBasics {
+  if (options.room !== undefined) {
+    if (typeof options.room !== 'string' || options.room.length === 0 || options.room.length > MAX_ROOM_LENGTH) {
+      throw new RangeError(`meshcast: room must be 1–${MAX_ROOM_LENGTH} characters`);
+    }
+    if (!options.signaling) throw new RangeError('meshcast: a room needs a signaling URL (signaling: "ws://host:port")');
+  }
+  const random = options.random ?? cryptoSeededRandom();
+  const peerId = options.peerId ?? randomId(random.fork('id'));
+  if (peerId.length === 0 || peerId.length > MAX_PEER_ID_LENGTH) {
+    throw new RangeError(`meshcast: peerId must be 1–${MAX_PEER_ID_LENGTH} characters`);
+  }
+  return {
+    peerId,
+    role: options.role ?? defaultRole,
+    clock: options.clock ?? new RealClock(),
+    random,
+    peerConfig: resolvePreset(options.preset),
+    log: options.logger ?? (() => {}),
+  };
+}
+
+export function resolvePreset(preset: MeshNodeOptions['preset']): Partial<PeerManagerConfig> {
+  const base = preset === undefined ? {} : typeof preset === 'string' ? presets[preset] : preset;
+  if (base === undefined) throw new RangeError(`meshcast: unknown preset ${String(preset)}`);
+  return { ...base, capabilities: [...NODE_CAPABILITIES] };
+}
+
+/** The relay part of MeshNodeParts from the user's `relay` option. */
+export function relayParts(options: MeshNodeOptions): Pick<MeshNodeParts, 'mode' | 'floodHopLimit' | 'gossip'> {
+  const { mode, floodHopLimit, ...gossip } = options.relay ?? {};
+  return {
+    ...(mode ? { mode } : {}),
+    ...(floodHopLimit === undefined ? {} : { floodHopLimit }),
+    gossip,
+  };
+}
+
+/** The seen TTL follows the gossip's maxMessageAge: ids are kept as long as messages can still arrive. */
+export function memorySeenStore(options: MeshNodeOptions): SeenStore {
+  return new MemorySeenStore({ ttlMs: options.relay?.maxMessageAge ?? DEFAULT_GOSSIP_OPTIONS.maxMessageAge });
+}
+
+export function createSignaling(options: MeshNodeOptions, basics: ResolvedBasics): SignalingClient | undefined {
+  if (!options.room || !options.signaling) return undefined;
+  return new SignalingClient({
+    url: options.signaling,
+    room: options.room,
+    peerId: basics.peerId,
+    role: basics.role,
+    clock: basics.clock,
+    random: basics.random.fork('signaling'),
+    ...(options.secret ? { secret: options.secret } : {}),
+    ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+  });
+}
+
+/**
+ * Feeds room membership from signaling into the node: members are known peers (the PeerManager decides
+ * who dials whom); a member that left is no longer dialed. Resolves once the room is joined.
+ */
+export function joinRoom(node: MeshNode, signaling: SignalingClient, log: (line: string) => void): Promise<void> {
+  signaling.on('peer-joined', (id) => {
+    log(`room: ${id} joined`);
+    node.addKnownPeer({ id });
+  });
+  signaling.on('peer-left', (id) => {
+    log(`room: ${id} left`);
+    node.removeKnownPeer(id);
+  });
+  signaling.on('state', (state) => log(`signaling: ${state}`));
+  signaling.on('error', (err) => log(`signaling error: ${err.message}`));
+  const joined = new Promise<void>((resolve) => {
+    signaling.on('joined', (peers) => {
+      log(`room: joined with ${peers.length} other member(s)`);
+      for (const id of peers) node.addKnownPeer({ id });
+      resolve();
+    });
+  });
+  signaling.connect();
+  return joined;
+}
