@@ -8,12 +8,13 @@
  *   peer <event> <peerId>          (connected, disconnected, suspect, unreachable, down, failed, dead, recovered, gave-up)
  *   mode <mode> <cause>
  *   sent <id>
+ *   peers <JSON>  /  stats <JSON>
  *   error <message>
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { PEER_EVENTS } from '../mesh/mesh-node.js';
-import { createMeshNode, type NodeMeshOptions } from '../node/create-node.js';
+import { createMeshNode, type NodeMeshNode, type NodeMeshOptions } from '../node/create-node.js';
 import { presets, type PresetName } from '../peers/presets.js';
 import { PRIORITIES, RELAY_MODES, type Priority, type RelayMode } from '../wire/frames.js';
 import { list, parseArgs, str, UsageError } from './args.js';
@@ -21,7 +22,8 @@ import { list, parseArgs, str, UsageError } from './args.js';
 export const PEER_HELP = `Usage: meshcast peer --listen HOST:PORT [--connect HOST:PORT ...] [--room R --signaling URL] [options]
 
 Runs a Node server peer: relays over TCP to other server peers and, with --room, joins a browser
-room over WebRTC through the signaling server. Lines typed on stdin are broadcast.
+room over WebRTC through the signaling server. Lines typed on stdin are broadcast; commands:
+/mode M (switch the whole mesh to relay mode M), /peers, /stats. Type '//x' to send '/x'.
 
 Options:
   --listen HOST:PORT     accept server peers here (port 0 picks a free port)
@@ -93,6 +95,20 @@ export function peerOptions(argv: readonly string[], log: (line: string) => void
   };
 }
 
+function runCommand(node: NodeMeshNode, line: string, log: (line: string) => void): void {
+  const [command, arg] = line.slice(1).split(/\s+/, 2);
+  if (command === 'mode' && arg && (RELAY_MODES as readonly string[]).includes(arg)) {
+    node.setMode(arg as RelayMode, { announce: true });
+  } else if (command === 'peers') {
+    log(`peers ${JSON.stringify(node.peers())}`);
+  } else if (command === 'stats') {
+    const { relay, peers, ...summary } = node.stats();
+    log(`stats ${JSON.stringify({ ...summary, active: peers.active, passive: peers.passive, perMode: relay.perMode })}`);
+  } else {
+    log(`error unknown command ${JSON.stringify(line)} (try /mode ${RELAY_MODES.join('|')}, /peers, /stats)`);
+  }
+}
+
 export async function runPeer(argv: readonly string[], log: (line: string) => void): Promise<void> {
   const options = peerOptions(argv, log);
   if (!options) return;
@@ -110,7 +126,8 @@ export async function runPeer(argv: readonly string[], log: (line: string) => vo
   const stdin = createInterface({ input: process.stdin });
   stdin.on('line', (line) => {
     if (line.length === 0) return;
-    log(`sent ${node.broadcast(line, { priority })}`);
+    if (line.startsWith('/') && !line.startsWith('//')) return runCommand(node, line, log);
+    log(`sent ${node.broadcast(line.startsWith('//') ? line.slice(1) : line, { priority })}`);
   });
   let stopping = false;
   const stop = (): void => {

@@ -1,0 +1,97 @@
+/**
+ * createMeshNode from meshcast/node over real transports on 127.0.0.1: WebRTC between Node peers through
+ * the real signaling server (@roamhq/wrtc), a TCP-only peer reaching a WebRTC-only peer through a
+ * bridge that has both, and mutual TLS between two server peers.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMeshNode, type NodeMeshNode, type NodeMeshOptions } from '../../src/node/create-node.js';
+import { createSignalingServer, type SignalingServer } from '../../signaling-server/src/index.js';
+import type { MeshMessage } from '../../src/mesh/types.js';
+import { makeTestPki } from '../transport/tcp-helpers.js';
+
+const nodes: NodeMeshNode[] = [];
+let server: SignalingServer | undefined;
+
+async function signalingUrl(): Promise<string> {
+  server = createSignalingServer();
+  const address = await server.listen(0, '127.0.0.1');
+  return `ws://127.0.0.1:${address.port}/`;
+}
+
+function node(options: NodeMeshOptions): NodeMeshNode {
+  const n = createMeshNode({ preset: 'fastDetection', ...options });
+  nodes.push(n);
+  return n;
+}
+
+function inbox(n: NodeMeshNode): MeshMessage[] {
+  const got: MeshMessage[] = [];
+  n.on('message', (m) => got.push(m));
+  return got;
+}
+
+async function connected(n: NodeMeshNode, ids: string[], timeout = 20_000): Promise<void> {
+  await expect.poll(() => ids.every((id) => n.peers().some((p) => p.id === id && p.connected)), { timeout }).toBe(true);
+}
+
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.close()));
+  await server?.close();
+  server = undefined;
+});
+
+describe('createMeshNode (Node) over real transports', () => {
+  it('meshes two Node peers over WebRTC through the signaling server', async () => {
+    const url = await signalingUrl();
+    const a = node({ peerId: 'w-a', room: 'r1', signaling: url });
+    const b = node({ peerId: 'w-b', room: 'r1', signaling: url });
+    await Promise.all([a.ready, b.ready]);
+    await connected(a, ['w-b']);
+    const got = inbox(b);
+    a.broadcast('over webrtc');
+    await expect.poll(() => got.map((m) => m.text()), { timeout: 10_000 }).toEqual(['over webrtc']);
+    expect(got[0]?.origin).toBe('w-a');
+    expect(got[0]?.from).toBe('w-a');
+  });
+
+  it('bridges a TCP-only peer and a WebRTC-only peer through a peer that has both', async () => {
+    const url = await signalingUrl();
+    const bridge = node({ peerId: 'bridge', listen: '127.0.0.1:0', room: 'r2', signaling: url });
+    await bridge.ready;
+    const tcpOnly = node({ peerId: 'tcp-only', connect: [bridge.listenAddress()!] });
+    const rtcOnly = node({ peerId: 'rtc-only', room: 'r2', signaling: url });
+    await Promise.all([tcpOnly.ready, rtcOnly.ready]);
+    await connected(bridge, ['tcp-only', 'rtc-only']);
+    const atRtc = inbox(rtcOnly);
+    const atTcp = inbox(tcpOnly);
+    tcpOnly.broadcast('from tcp');
+    rtcOnly.broadcast('from webrtc');
+    await expect.poll(() => atRtc.map((m) => m.text()), { timeout: 10_000 }).toEqual(['from tcp']);
+    await expect.poll(() => atTcp.map((m) => m.text()), { timeout: 10_000 }).toEqual(['from webrtc']);
+    expect(atRtc[0]?.hops).toBeGreaterThanOrEqual(1);
+  });
+
+  it('links two server peers over mutual TLS, and refuses a peer with a certificate from another CA', async () => {
+    const pki = makeTestPki();
+    try {
+      const tlsA = { key: pki.serverPeer.key, cert: pki.serverPeer.cert, ca: pki.ca };
+      const a = node({ peerId: 'tls-a', listen: '127.0.0.1:0', tls: tlsA });
+      await a.ready;
+      expect(a.listenAddress()).toMatch(/^tls:\/\//);
+      const b = node({ peerId: 'tls-b', connect: [a.listenAddress()!], tls: { key: pki.clientPeer.key, cert: pki.clientPeer.cert, ca: pki.ca } });
+      await b.ready;
+      await connected(a, ['tls-b']);
+      const got = inbox(a);
+      b.broadcast('encrypted');
+      await expect.poll(() => got.map((m) => m.text()), { timeout: 10_000 }).toEqual(['encrypted']);
+
+      const rogue = node({ peerId: 'tls-rogue', connect: [a.listenAddress()!], tls: { key: pki.rogue.key, cert: pki.rogue.cert, ca: pki.ca } });
+      await rogue.ready;
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(a.peers().some((p) => p.id === 'tls-rogue')).toBe(false);
+      expect(rogue.peers().some((p) => p.connected)).toBe(false);
+    } finally {
+      pki.cleanup();
+    }
+  });
+});
