@@ -41,6 +41,12 @@ export type MeshNodeEvents = Pick<PeerManagerEvents, PeerEventName> & {
   mode: (change: ModeChange) => void;
   error: (err: unknown) => void;
   closed: () => void;
+  /**
+   * The signaling room reports that this member left (closed its tab, left the room, lost its signaling
+   * connection). Room members only; says nothing about a mesh link that may still be open.
+   * (Added for the demo, issue 7: it shows a lost peer that left the room as down at once.)
+   */
+  'peer:left': (id: PeerId) => void;
 };
 
 export interface MeshNodeParts {
@@ -87,6 +93,8 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
   readonly id: PeerId;
   readonly peerManager: PeerManager;
   readonly relay: MessageRelay;
+  /** The transport the node runs on (a CompositeTransport when it has several). */
+  readonly transport: Transport;
   private sent = 0;
   private delivered = 0;
   private closing: Promise<void> | undefined;
@@ -95,6 +103,7 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
   constructor(private readonly parts: MeshNodeParts) {
     super();
     this.id = parts.localId;
+    this.transport = parts.transport;
     this.peerManager = new PeerManager({
       localId: parts.localId,
       role: parts.role,
@@ -167,6 +176,12 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
 
   removeKnownPeer(id: PeerId): void {
     this.peerManager.removeKnownPeer(id);
+  }
+
+  /** The signaling room says `id` left: it is no longer dialed, and 'peer:left' tells the application. */
+  roomMemberLeft(id: PeerId): void {
+    this.removeKnownPeer(id);
+    this.emit('peer:left', id);
   }
 
   /**
