@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMeshNode, type NodeMeshNode, type NodeMeshOptions } from '../../src/node/create-node.js';
 import { createSignalingServer, type SignalingServer } from '../../signaling-server/src/index.js';
 import type { MeshMessage } from '../../src/mesh/types.js';
+import type { Connection } from '../../src/core/transport.js';
 import { makeTestPki } from '../transport/tcp-helpers.js';
 
 const nodes: NodeMeshNode[] = [];
@@ -52,6 +53,26 @@ describe('createMeshNode (Node) over real transports', () => {
     await expect.poll(() => got.map((m) => m.text()), { timeout: 10_000 }).toEqual(['over webrtc']);
     expect(got[0]?.origin).toBe('w-a');
     expect(got[0]?.from).toBe('w-a');
+  });
+
+  it('reconnects through fresh signaling when a WebRTC link closes', async () => {
+    const url = await signalingUrl();
+    const a = node({ peerId: 'x-a', room: 'r3', signaling: url });
+    const b = node({ peerId: 'x-b', room: 'r3', signaling: url });
+    const links: Connection[] = [];
+    a.transport.on('connection', (c) => links.push(c));
+    await Promise.all([a.ready, b.ready]);
+    await connected(a, ['x-b']);
+    expect(links).toHaveLength(1);
+    // The data channel goes away (as after an ICE failure): both ends see the close.
+    links[0]!.close('staged channel failure');
+    await expect.poll(() => a.peers().find((p) => p.id === 'x-b')?.connected, { timeout: 5_000 }).toBe(false);
+    // The PeerManager redials; the new link is negotiated through the signaling server again.
+    await expect.poll(() => links.length, { timeout: 20_000 }).toBe(2);
+    await connected(a, ['x-b']);
+    const got = inbox(b);
+    a.broadcast('after reconnect');
+    await expect.poll(() => got.map((m) => m.text()), { timeout: 10_000 }).toEqual(['after reconnect']);
   });
 
   it('bridges a TCP-only peer and a WebRTC-only peer through a peer that has both', async () => {
