@@ -146,7 +146,12 @@ export class Session {
     const from = this.joined.get(frame.room);
     if (from === undefined) return this.fail(SignalingErrorCode.notJoined, `not in room ${frame.room}`);
     const target = this.ctx.rooms.get(frame.room, frame.to);
-    if (!target) return this.fail(SignalingErrorCode.unknownPeer, `no peer ${frame.to} in room ${frame.room}`);
+    if (!target) {
+      // A benign race (the target left while an offer or candidate was in flight), so it is answered but
+      // not charged to the abuse budget; the error names the target so the client fails that dial at once.
+      this.ctx.metrics.error(SignalingErrorCode.unknownPeer);
+      return this.send({ kind: 'error', code: SignalingErrorCode.unknownPeer, message: `no peer in room ${frame.room}`, peerId: frame.to });
+    }
     // `from` is always the sender's own id in the room: whatever the client wrote there is replaced.
     target.send({ kind: 'signal', room: frame.room, from, to: frame.to, data: frame.data });
     this.ctx.metrics.signalsRelayedTotal++;

@@ -66,6 +66,8 @@ export type SignalingClientEvents = {
   'peer-joined': (peerId: PeerId) => void;
   'peer-left': (peerId: PeerId) => void;
   signal: (from: PeerId, data: string) => void;
+  /** A signal could not be delivered: its target is not in the room (left, or never was). */
+  'signal-failed': (to: PeerId, code: string) => void;
   /** SignalingError (from the server), WireError (undecodable frame) or a connection failure. */
   error: (err: Error) => void;
   state: (state: SignalingState) => void;
@@ -192,7 +194,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
       case 'signal':
         return this.emit('signal', frame.from, frame.data);
       case 'error':
-        return this.onServerError(new SignalingError(frame.code, frame.message));
+        return this.onServerError(new SignalingError(frame.code, frame.message, frame.peerId));
       default:
         return; // nothing else is meant for a signaling client
     }
@@ -208,6 +210,7 @@ export class SignalingClient extends TypedEmitter<SignalingClientEvents> {
   }
 
   private onServerError(err: SignalingError): void {
+    if (err.code === SignalingErrorCode.unknownPeer && err.peerId !== undefined) this.emit('signal-failed', err.peerId, err.code);
     this.emit('error', err);
     if (err.code === SignalingErrorCode.unauthorized) return this.close(); // retrying cannot help
     if (this.currentState !== 'open' && RETRYABLE_JOIN_ERRORS.has(err.code)) this.lost();

@@ -34,6 +34,8 @@ export class SignalingError extends Error {
     /** A SignalingErrorCode or a WireError code; unknown codes from newer servers are kept as-is. */
     readonly code: string,
     message: string,
+    /** The peer the error is about, when the server names one (unknown_peer: the signal's target). */
+    readonly peerId?: string,
   ) {
     super(`${code}: ${message}`);
   }

@@ -22,6 +22,7 @@ import {
   type Frame,
   type MessageId,
   type MsgFrame,
+  type ErrorFrame,
   type PeerId,
   type PeerRecord,
 } from './frames.js';
@@ -204,12 +205,15 @@ function readFields(code: number, count: number): Frame {
         to: readPeerId('to'),
         data: str(readString('data'), 0, MAX_SIGNAL_DATA_LENGTH, 'data'),
       };
-    case K.error:
-      return {
+    case K.error: {
+      const frame: ErrorFrame = {
         kind: 'error',
         code: str(readString('code'), 1, MAX_ERROR_CODE_LENGTH, 'code'),
         message: str(readString('message'), 0, MAX_REASON_LENGTH, 'message'),
       };
+      if (count > 2 && !readNil()) frame.peerId = readPeerId('peerId');
+      return frame;
+    }
     default:
       throw new WireError('unknown_kind', `kind ${code}`, code);
   }

@@ -198,9 +198,10 @@ function writeFields(f: Frame): void {
       writeString(str(f.data, 0, MAX_SIGNAL_DATA_LENGTH, 'data'));
       return;
     case 'error':
-      writeEnvelope(K.error, 2);
+      writeEnvelope(K.error, f.peerId === undefined ? 2 : 3);
       writeString(str(f.code, 1, MAX_ERROR_CODE_LENGTH, 'code'));
       writeString(str(f.message, 0, MAX_REASON_LENGTH, 'message'));
+      if (f.peerId !== undefined) writePeerId(f.peerId, 'peerId');
       return;
     default:
       badField('kind', `unknown frame kind ${String((f as { kind?: unknown }).kind)}`);

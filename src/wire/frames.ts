@@ -225,6 +225,8 @@ export interface ErrorFrame {
   kind: 'error';
   code: string;
   message: string;
+  /** The peer the error is about, when there is one (unknown_peer: the signal's target). Trailing, optional. */
+  peerId?: PeerId;
 }
 
 export type MeshFrame =

@@ -75,6 +75,18 @@ describe('createMeshNode (Node) over real transports', () => {
     await expect.poll(() => got.map((m) => m.text()), { timeout: 10_000 }).toEqual(['after reconnect']);
   });
 
+  it('fails a WebRTC dial at once when signaling says the target is not in the room', async () => {
+    const url = await signalingUrl();
+    const a = node({ peerId: 'y-a', room: 'r4', signaling: url });
+    await a.ready;
+    const started = Date.now();
+    const failed = new Promise<string>((resolve) => a.transport.on('dial-failed', (address, reason) => address === 'nobody' && resolve(reason)));
+    a.transport.dial('nobody');
+    expect(await failed).toBe('signaling: unknown_peer');
+    // Far sooner than the 20 s negotiation timeout.
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('bridges a TCP-only peer and a WebRTC-only peer through a peer that has both', async () => {
     const url = await signalingUrl();
     const bridge = node({ peerId: 'bridge', listen: '127.0.0.1:0', room: 'r2', signaling: url });

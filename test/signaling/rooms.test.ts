@@ -81,8 +81,20 @@ describe('signaling server: rooms', () => {
     await a.join('one', 'alice');
     await b.join('two', 'bob');
     a.send({ kind: 'signal', room: 'one', from: '', to: 'bob', data: 'x' });
-    await a.expectError('unknown_peer');
+    const error = await a.expect('error');
+    expect(error).toMatchObject({ code: 'unknown_peer', peerId: 'bob' });
     await b.expectNothingPending();
+  });
+
+  it('does not charge unknown_peer to the abuse budget (a peer leaving mid-negotiation is a race, not abuse)', async () => {
+    const { url } = await startServer({ limits: { maxErrors: 3 } });
+    const a = await TestClient.connect(url);
+    await a.join('one', 'alice');
+    for (let i = 0; i < 10; i++) {
+      a.send({ kind: 'signal', room: 'one', from: '', to: `gone-${i}`, data: 'x' });
+      expect(await a.expect('error')).toMatchObject({ code: 'unknown_peer', peerId: `gone-${i}` });
+    }
+    await a.expectNothingPending();
   });
 
   it('answers frames for rooms the client never joined with not_joined', async () => {

@@ -98,7 +98,10 @@ export const frameArbitraries: { [K in FrameKind]: fc.Arbitrary<Extract<Frame, {
   'peer-left': fc.record({ kind: fc.constant('peer-left'), room, peerId }),
   leave: fc.record({ kind: fc.constant('leave'), room }),
   signal: fc.record({ kind: fc.constant('signal'), room, from: optPeerId, to: peerId, data: text(0, 2000) }),
-  error: fc.record({ kind: fc.constant('error'), code: text(1, MAX_ERROR_CODE_LENGTH), message: text(0, MAX_REASON_LENGTH) }),
+  error: fc.record(
+    { kind: fc.constant('error'), code: text(1, MAX_ERROR_CODE_LENGTH), message: text(0, MAX_REASON_LENGTH), peerId },
+    { requiredKeys: ['kind', 'code', 'message'] },
+  ),
 };
 
 export const ALL_KINDS = Object.keys(KIND_CODES) as FrameKind[];

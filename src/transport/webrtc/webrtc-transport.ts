@@ -21,6 +21,8 @@ export interface SignalChannel {
   /** Sends opaque signal text to `to` (the signaling server stamps our id as `from`). */
   signal(to: PeerId, data: string): void;
   on(event: 'signal', handler: (from: PeerId, data: string) => void): () => void;
+  /** Optional: a signal could not reach `to` (not in the room); a dial to it then fails at once. */
+  on(event: 'signal-failed', handler: (to: PeerId, code: string) => void): () => void;
 }
 
 export interface WebRtcTransportOptions {
@@ -66,7 +68,7 @@ export class WebRtcTransport extends TypedEmitter<TransportEvents> implements Tr
   private readonly limits: WebRtcLimits;
   private readonly pending = new Map<PeerId, Negotiation>();
   private readonly open = new Map<PeerId, WebRtcConnection>();
-  private readonly unsubscribe: () => void;
+  private readonly unsubscribe: Array<() => void>;
   private closed = false;
   private readonly counters: Omit<WebRtcStats, 'pending' | 'wireErrors'> = {
     dials: 0,
@@ -86,7 +88,13 @@ export class WebRtcTransport extends TypedEmitter<TransportEvents> implements Tr
     this.capabilities = options.capabilities ?? [];
     this.clock = options.clock ?? new RealClock();
     this.limits = { ...DEFAULT_WEBRTC_LIMITS, ...options.limits };
-    this.unsubscribe = options.signaling.on('signal', (from, data) => this.onSignal(from, data));
+    this.unsubscribe = [
+      options.signaling.on('signal', (from, data) => this.onSignal(from, data)),
+      options.signaling.on('signal-failed', (to, code) => {
+        const n = this.pending.get(to);
+        if (n) this.giveUp(n, `signaling: ${code}`);
+      }),
+    ];
   }
 
   async listen(): Promise<void> {
@@ -105,7 +113,7 @@ export class WebRtcTransport extends TypedEmitter<TransportEvents> implements Tr
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.unsubscribe();
+    for (const off of this.unsubscribe) off();
     for (const n of this.pending.values()) this.abandon(n);
     this.pending.clear();
     for (const conn of [...this.open.values()]) conn.close('transport closed');
