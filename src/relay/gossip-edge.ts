@@ -1,0 +1,117 @@
+/**
+ * The gossip's edges: where frames leave (onForward handlers, env.send) and where messages reach the
+ * application (onMessage handlers). Everything async lives here — inflating deflated payloads for
+ * delivery and for peers without the 'deflate' capability — so the state machine stays synchronous.
+ * Handlers are called synchronously and never awaited; a throw or a rejection is counted, not propagated.
+ */
+import type { PeerId } from '../wire/frames.js';
+import { toDelivered } from './message.js';
+import type { DeliveredMessage, RelayFrame } from './types.js';
+import { inflateRaw } from './gossip-compression.js';
+import type { GossipEnv } from './gossip-env.js';
+import type { CachedMessage } from './gossip-message-cache.js';
+import type { PeerTable } from './gossip-plumtree.js';
+import { countOut, type GossipCounters } from './gossip-stats.js';
+
+export type GossipMessageHandler = (message: DeliveredMessage, fromPeer: PeerId | null) => void;
+/** The I/O edge: send `frame` to each of `toPeers`. Called synchronously; a returned promise is not awaited. */
+export type GossipForwardHandler = (frame: RelayFrame, toPeers: PeerId[]) => void | Promise<void>;
+
+export class GossipEdge {
+  readonly messageHandlers: GossipMessageHandler[] = [];
+  readonly forwardHandlers: GossipForwardHandler[] = [];
+
+  constructor(
+    private readonly counters: GossipCounters,
+    private readonly peers: PeerTable,
+    private readonly send: GossipEnv['send'],
+    private readonly maxInflatedBytes: number,
+  ) {}
+
+  /**
+   * Sends `frame` to `peers`. A deflated msg goes as-is to peers with the capability and as a raw copy
+   * to the others (inflated once per message, asynchronously when not known yet).
+   */
+  emit(frame: RelayFrame, peers: PeerId[], entry?: CachedMessage): void {
+    if (peers.length === 0) return;
+    if (frame.kind !== 'msg' || frame.encoding !== 'deflate' || entry === undefined) {
+      this.dispatch(frame, peers);
+      return;
+    }
+    const deflatePeers: PeerId[] = [];
+    const rawPeers: PeerId[] = [];
+    for (const p of peers) (this.peers.get(p)?.deflate ? deflatePeers : rawPeers).push(p);
+    if (deflatePeers.length > 0) this.dispatch(frame, deflatePeers);
+    if (rawPeers.length === 0) return;
+    const sendRaw = (raw: Uint8Array): void => {
+      this.counters.transcoded += rawPeers.length;
+      this.dispatch({ ...frame, encoding: 'raw', payload: raw }, rawPeers);
+    };
+    if (entry.raw !== undefined) sendRaw(entry.raw);
+    else this.rawPayload(entry).then(sendRaw, () => undefined);
+  }
+
+  /** Hands `entry` to the application (after inflating it, for a deflated one). */
+  deliver(entry: CachedMessage, from: PeerId): void {
+    if (entry.frame.encoding === 'raw') {
+      this.handOver(toDelivered(entry.frame, entry.key, from));
+      return;
+    }
+    this.rawPayload(entry).then(
+      (raw) => this.handOver({ ...toDelivered(entry.frame, entry.key, from), payload: raw }),
+      () => undefined,
+    );
+  }
+
+  /** The original payload of a cached msg, inflating it once (shared by delivery and transcoding). */
+  rawPayload(entry: CachedMessage): Promise<Uint8Array> {
+    if (entry.raw !== undefined) return Promise.resolve(entry.raw);
+    if (entry.frame.encoding === 'raw') return Promise.resolve(entry.frame.payload);
+    entry.inflating ??= inflateRaw(entry.frame.payload, this.maxInflatedBytes).then(
+      (raw) => {
+        entry.raw = raw;
+        return raw;
+      },
+      (err: unknown) => {
+        this.counters.inflateFailures++;
+        throw err;
+      },
+    );
+    return entry.inflating;
+  }
+
+  private dispatch(frame: RelayFrame, peers: PeerId[]): void {
+    countOut(this.counters, frame, peers.length);
+    for (const handler of this.forwardHandlers) {
+      try {
+        const result = handler(frame, peers.slice());
+        if (result !== undefined && typeof (result as Promise<void>).then === 'function') {
+          (result as Promise<void>).then(undefined, () => {
+            this.counters.forwardErrors++;
+          });
+        }
+      } catch {
+        this.counters.forwardErrors++;
+      }
+    }
+    if (this.send === undefined) return;
+    for (const p of peers) {
+      try {
+        this.send(p, frame);
+      } catch {
+        this.counters.forwardErrors++;
+      }
+    }
+  }
+
+  private handOver(message: DeliveredMessage): void {
+    this.counters.delivered++;
+    for (const handler of this.messageHandlers) {
+      try {
+        handler(message, message.from);
+      } catch {
+        this.counters.handlerErrors++;
+      }
+    }
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The gossip's bounded store of recent messages: what iwant, graft and digest answers are served from,
+ * and what lazy push and digests announce. Entries are kept in arrival order (the clock is monotonic),
+ * so age expiry and oldest-first eviction work from the head, and the anti-entropy window is a scan
+ * back from the tail.
+ */
+import type { MsgFrame, PeerId, Route } from '../wire/frames.js';
+
+/**
+ * What this node knows about a peer and one message (per cached message, per peer):
+ * Announced — we sent it an ihave for the id (it may or may not have it); Sent — we sent it the msg (it
+ * has it unless the frame was lost); Confirmed — it sent us the msg, an ihave or a digest listing it.
+ */
+export const Holding = { Announced: 1, Sent: 2, Confirmed: 3 } as const;
+export type Holding = (typeof Holding)[keyof typeof Holding];
+
+export interface CachedMessage {
+  readonly key: string;
+  /** The frame as first received (or as broadcast): its encoding and payload are what we relay. */
+  readonly frame: MsgFrame;
+  /** The original payload when `frame` is deflated and it is known (inflated, or broadcast here). */
+  raw: Uint8Array | undefined;
+  /** The inflation in progress, shared by delivery and by transcoding for peers without deflate. */
+  inflating: Promise<Uint8Array> | undefined;
+  /** When this node first had it (clock ms). */
+  readonly firstSeen: number;
+  /** How the first copy came: 'push' along the tree, 'pull' on request, 'flood' outside the tree (or another path). */
+  readonly firstRoute: Route;
+  /** Copies that came pushed along the tree (route 'push'): a second one reveals a cycle. */
+  pushCopies: number;
+  /** Whether the lazy push has announced it. */
+  announced: boolean;
+  /** Per peer: what we know it has (see Holding). Only peers in the peer table are recorded. */
+  readonly holders: Map<PeerId, Holding>;
+}
+
+export interface MessageCacheLimits {
+  maxMessages: number;
+  maxBytes: number;
+  maxAgeMs: number;
+}
+
+export class MessageCache {
+  private readonly byKey = new Map<string, CachedMessage>();
+  /** Arrival order; entries before `head` are gone (evicted, or expired). */
+  private order: CachedMessage[] = [];
+  private head = 0;
+  private bytes = 0;
+  /** Entries dropped early because of maxMessages / maxBytes (not age). */
+  evicted = 0;
+
+  constructor(private readonly limits: MessageCacheLimits) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  get payloadBytes(): number {
+    return this.bytes;
+  }
+
+  get(key: string): CachedMessage | undefined {
+    return this.byKey.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  /** Adds a message seen for the first time; returns the entry (the existing one if already cached). */
+  add(
+    key: string,
+    frame: MsgFrame,
+    now: number,
+    firstRoute: Route,
+    raw?: Uint8Array,
+  ): CachedMessage {
+    const existing = this.byKey.get(key);
+    if (existing !== undefined) return existing;
+    const entry: CachedMessage = {
+      key,
+      frame,
+      raw,
+      inflating: undefined,
+      firstSeen: now,
+      firstRoute,
+      pushCopies: firstRoute === 'push' ? 1 : 0,
+      announced: false,
+      holders: new Map(),
+    };
+    this.byKey.set(key, entry);
+    this.order.push(entry);
+    this.bytes += frame.payload.length;
+    while (this.byKey.size > this.limits.maxMessages || (this.bytes > this.limits.maxBytes && this.byKey.size > 1)) {
+      if (!this.dropHead()) break;
+      this.evicted++;
+    }
+    return entry;
+  }
+
+  /** Drops entries older than maxAgeMs; returns how many. */
+  expire(now: number): number {
+    let dropped = 0;
+    for (;;) {
+      const oldest = this.order[this.head];
+      if (oldest === undefined || now - oldest.firstSeen <= this.limits.maxAgeMs) break;
+      this.dropHead();
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /**
+   * Cached entries with from ≤ firstSeen ≤ to, newest first, at most `max` of them. The scan stops at
+   * the first entry older than `from`, so it costs the size of the window, not of the cache.
+   */
+  window(from: number, to: number, max: number): CachedMessage[] {
+    const out: CachedMessage[] = [];
+    for (let i = this.order.length - 1; i >= this.head && out.length < max; i--) {
+      const entry = this.order[i] as CachedMessage;
+      if (entry.firstSeen < from) break;
+      if (entry.firstSeen <= to && this.byKey.get(entry.key) === entry) out.push(entry);
+    }
+    return out;
+  }
+
+  /** Entries not yet announced with firstSeen ≤ `upTo`, oldest first; marks them announced. */
+  takeUnannounced(upTo: number, max: number): CachedMessage[] {
+    const out: CachedMessage[] = [];
+    for (let i = this.firstUnannounced(); i < this.order.length && out.length < max; i++) {
+      const entry = this.order[i] as CachedMessage;
+      if (entry.firstSeen > upTo) break;
+      entry.announced = true;
+      out.push(entry);
+    }
+    return out;
+  }
+
+  /** When the oldest entry not yet announced arrived (undefined: none). */
+  oldestUnannouncedAt(): number | undefined {
+    return this.order[this.firstUnannounced()]?.firstSeen;
+  }
+
+  /** Entries are announced oldest first, so the unannounced ones are a suffix of `order`. */
+  private firstUnannounced(): number {
+    let start = this.order.length;
+    while (start > this.head && !(this.order[start - 1] as CachedMessage).announced) start--;
+    return start;
+  }
+
+  private dropHead(): boolean {
+    const oldest = this.order[this.head];
+    if (oldest === undefined) return false;
+    this.order[this.head] = undefined as unknown as CachedMessage;
+    this.head++;
+    if (this.byKey.get(oldest.key) === oldest) {
+      this.byKey.delete(oldest.key);
+      this.bytes -= oldest.frame.payload.length;
+    }
+    if (this.head > 1024 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
+    }
+    return true;
+  }
+}

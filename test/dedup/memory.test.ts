@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { MemorySeenStore } from '../../src/dedup/memory.js';
+import { DEFAULT_MAX_SEEN_ENTRIES, DEFAULT_SEEN_TTL_MS } from '../../src/dedup/limits.js';
+
+describe('MemorySeenStore', () => {
+  it('uses the named defaults', () => {
+    const store = new MemorySeenStore();
+    expect(store.ttlMs).toBe(DEFAULT_SEEN_TTL_MS);
+    expect(store.maxEntries).toBe(DEFAULT_MAX_SEEN_ENTRIES);
+  });
+
+  it('remembers added keys and reports a repeat as not new', () => {
+    const store = new MemorySeenStore();
+    expect(store.has('a')).toBe(false);
+    expect(store.add('a', 0)).toBe(true);
+    expect(store.has('a')).toBe(true);
+    expect(store.add('a', 5)).toBe(false);
+    expect(store.size).toBe(1);
+  });
+
+  it('expires entries after the TTL, counted from the first sighting', () => {
+    const store = new MemorySeenStore({ ttlMs: 100 });
+    store.add('a', 0);
+    store.add('a', 90); // a repeat does not refresh the time
+    store.add('b', 50);
+    expect(store.prune(99)).toBe(0);
+    expect(store.prune(100)).toBe(1);
+    expect(store.has('a')).toBe(false);
+    expect(store.has('b')).toBe(true);
+    expect(store.getStats().expired).toBe(1);
+  });
+
+  it('expires the head on add without an explicit prune', () => {
+    const store = new MemorySeenStore({ ttlMs: 100 });
+    store.add('old', 0);
+    store.add('new', 500);
+    expect(store.has('old')).toBe(false);
+    expect(store.size).toBe(1);
+  });
+
+  it('evicts the oldest first past maxEntries (the bound holds under a flood of ids)', () => {
+    const store = new MemorySeenStore({ maxEntries: 3 });
+    for (let i = 0; i < 10; i++) store.add(`k${i}`, i);
+    expect(store.size).toBe(3);
+    expect(['k7', 'k8', 'k9'].every((k) => store.has(k))).toBe(true);
+    expect(store.has('k6')).toBe(false);
+    expect(store.getStats().evicted).toBe(7);
+  });
+
+  it('falls back to the defaults for nonsense options', () => {
+    const store = new MemorySeenStore({ ttlMs: -1, maxEntries: Number.NaN });
+    expect(store.ttlMs).toBe(DEFAULT_SEEN_TTL_MS);
+    expect(store.maxEntries).toBe(DEFAULT_MAX_SEEN_ENTRIES);
+  });
+
+  it('agrees with a model: seen iff added within the TTL and among the newest maxEntries', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 30 })), { maxLength: 200 }),
+        fc.integer({ min: 1, max: 8 }),
+        (ops, maxEntries) => {
+          const ttl = 50;
+          const store = new MemorySeenStore({ ttlMs: ttl, maxEntries });
+          const model = new Map<string, number>();
+          let now = 0;
+          for (const [k, dt] of ops) {
+            now += dt;
+            const key = `k${k}`;
+            // Model: expire the head, add when absent, evict the oldest past the bound.
+            for (const [mk, t] of model) if (t <= now - ttl) model.delete(mk);
+            const fresh = !model.has(key);
+            if (fresh) model.set(key, now);
+            while (model.size > maxEntries) model.delete(model.keys().next().value as string);
+            expect(store.add(key, now)).toBe(fresh);
+            expect(store.size).toBe(model.size);
+            for (const mk of model.keys()) expect(store.has(mk)).toBe(true);
+          }
+        },
+      ),
+    );
+  });
+});
