@@ -196,6 +196,19 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
     return messageIdToKey(id);
   }
 
+  /**
+   * Like broadcast, but a payload above the gossip's compressionThreshold (default 1 KiB) is deflated
+   * first (CompressionStream), so it crosses the mesh smaller; receivers get the original bytes. Async
+   * because compression is. In flood mode it sends raw, like broadcast.
+   */
+  async broadcastCompressed(data: Uint8Array | string, options: MeshBroadcastOptions = {}): Promise<string> {
+    if (this.closing) throw new Error('meshcast: broadcast on a closed node');
+    const payload = typeof data === 'string' ? utf8.encode(data) : data;
+    const id = await this.relay.broadcastCompressed(payload, options.priority ? { priority: options.priority } : {});
+    this.sent++;
+    return messageIdToKey(id);
+  }
+
   /** Switches the relay mode on this node, or (announce, the default) on the whole mesh. */
   setMode(mode: RelayMode, options: { announce?: boolean } = {}): void {
     this.relay.setMode(mode, { announce: options.announce ?? true });

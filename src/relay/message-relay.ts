@@ -199,6 +199,22 @@ export class MessageRelay extends TypedEmitter<MessageRelayEvents> {
     return id;
   }
 
+  /**
+   * Like broadcast, but in the gossip modes a payload above the gossip's compressionThreshold travels
+   * deflated (to peers that negotiated 'deflate'; the others get it raw). Flood copies stay raw: a flood
+   * relay forwards what it received and cannot inflate synchronously for a peer without the capability.
+   */
+  async broadcastCompressed(payload: Uint8Array, options: BroadcastOptions = {}): Promise<MessageId> {
+    if (!gossipsIn(this.modeValue)) return this.broadcast(payload, options);
+    const priority = options.priority ?? 'normal';
+    const id = await this.gossip.broadcastCompressed(payload, { priority });
+    this.perMode[this.modeValue].broadcasts++;
+    if (floodsIn(this.modeValue, priority)) {
+      this.flood.forward(this.ownFrame(id, parseMessageId(id).seq, priority, payload), null);
+    }
+    return id;
+  }
+
   /** Entry point for every relay frame from the network (after decoding). */
   receiveFrame(fromPeer: PeerId, frame: RelayFrame): void {
     const counters = this.perMode[this.modeValue];
