@@ -98,7 +98,7 @@ export function joinRoom(node: MeshNode, signaling: SignalingClient, log: (line:
   });
   signaling.on('peer-left', (id) => {
     log(`room: ${id} left`);
-    node.removeKnownPeer(id);
+    node.roomMemberLeft(id);
   });
   signaling.on('state', (state) => log(`signaling: ${state}`));
   signaling.on('error', (err) => log(`signaling error: ${err.message}`));
