@@ -16,7 +16,8 @@ import type { PeerManagerConfig } from '../peers/config.js';
 import { PeerManager } from '../peers/peer-manager.js';
 import type { KnownPeerInput, PeerManagerEvents, PeerManagerStats } from '../peers/types.js';
 import { MessageRelay, type MessageRelayStats, type ModeChange } from '../relay/message-relay.js';
-import type { DeliveredMessage, SeenStore } from '../relay/types.js';
+import type { DeliveredMessage, RelayFrame, SeenStore } from '../relay/types.js';
+import { encodeFrame } from '../wire/codec.js';
 import type { GossipOptionsInput } from '../relay/gossip-options.js';
 import type { PeerId, RelayMode, Role } from '../wire/frames.js';
 import { messageIdToKey } from '../wire/ids.js';
@@ -99,6 +100,7 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
   private delivered = 0;
   private closing: Promise<void> | undefined;
   private readyPromise: Promise<void> = Promise.resolve();
+  private lastEncoded: { frame: RelayFrame | undefined; bytes: Uint8Array } = { frame: undefined, bytes: new Uint8Array(0) };
 
   constructor(private readonly parts: MeshNodeParts) {
     super();
@@ -120,9 +122,7 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
         clock: parts.clock,
         random: parts.random.fork('relay'),
         ...(parts.buggify ? { buggify: parts.buggify } : {}),
-        send: (to, frame) => {
-          this.peerManager.send(to, frame);
-        },
+        send: (to, frame) => this.sendRelayFrame(to, frame),
       },
       seen: parts.seen,
       ...(parts.mode ? { mode: parts.mode } : {}),
@@ -254,6 +254,24 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
       this.emit('closed');
     })();
     return this.closing;
+  }
+
+  /**
+   * The relay hands the same frame object to every neighbour it forwards to: encode it once, not once per
+   * neighbour (frames are never mutated after they are sent).
+   */
+  private sendRelayFrame(to: PeerId, frame: RelayFrame): void {
+    if (frame !== this.lastEncoded.frame) {
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeFrame(frame);
+      } catch (err) {
+        this.emit('error', err);
+        return;
+      }
+      this.lastEncoded = { frame, bytes };
+    }
+    this.peerManager.send(to, this.lastEncoded.bytes);
   }
 
   private deliver(m: DeliveredMessage): void {

@@ -45,6 +45,8 @@ export class MessageCache {
   /** Arrival order; entries before `head` are gone (evicted, or expired). */
   private order: CachedMessage[] = [];
   private head = 0;
+  /** Index in `order` before which every entry is announced (see firstUnannounced). */
+  private announcedUpTo = 0;
   private bytes = 0;
   /** Entries dropped early because of maxMessages / maxBytes (not age). */
   evicted = 0;
@@ -141,11 +143,17 @@ export class MessageCache {
     return this.order[this.firstUnannounced()]?.firstSeen;
   }
 
-  /** Entries are announced oldest first, so the unannounced ones are a suffix of `order`. */
+  /**
+   * Entries are announced oldest first, so the unannounced ones are a suffix of `order`, starting at a
+   * cursor that only moves forward: O(1) per call (a backwards scan made every message cost as many steps
+   * as messages were waiting to be announced, quadratic under load).
+   */
   private firstUnannounced(): number {
-    let start = this.order.length;
-    while (start > this.head && !(this.order[start - 1] as CachedMessage).announced) start--;
-    return start;
+    if (this.announcedUpTo < this.head) this.announcedUpTo = this.head;
+    while (this.announcedUpTo < this.order.length && (this.order[this.announcedUpTo] as CachedMessage).announced) {
+      this.announcedUpTo++;
+    }
+    return this.announcedUpTo;
   }
 
   private dropHead(): boolean {
@@ -159,6 +167,7 @@ export class MessageCache {
     }
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
+      this.announcedUpTo = Math.max(0, this.announcedUpTo - this.head);
       this.head = 0;
     }
     return true;
