@@ -1,99 +1,210 @@
 /**
- * Signaling server throughput on loopback: how fast clients join a room, and how many signal frames per
- * second the server relays between pairs of clients. `npm run bench -- signaling [--clients=200]
- * [--pairs=20] [--signals=2000] [--bytes=600]`. The server runs in this process (so do the clients:
- * the figures are for both together, on one core's event loop), with rate limits lifted so they measure
- * the server's work, not its limits.
+ * Signaling servers under load on loopback: meshcast's signaling server against y-webrtc's bin/server.js.
+ * `npm run bench -- signaling [--clients=1000,5000] [--room=10] [--window=1000] [--signals=60000]
+ * [--seconds=6] [--bytes=600] [--concurrency=200]`
+ *
+ * For each client count and each server, in this order (meshcast then y-webrtc, so both see the same
+ * machine state): a fresh server in a child process (its memory is its own), then
+ * 1. joins: `clients` WebSocket clients (this process, 127.0.0.1, at most `concurrency` joins in flight)
+ *    join rooms of `room` — joins per second from the first connect to the last acknowledgement;
+ * 2. memory: the server's RSS (and heap + external) after two GCs, before any client and after all joined —
+ *    the delta per connection;
+ * 3. relay: randomly chosen clients send `bytes`-byte signals to another member of their room, closed loop
+ *    with at most `window` signals in flight, up to `signals` signals or `seconds` seconds. A signal counts
+ *    as relayed when it reaches its target; latency is send → arrival at the target (one clock: both ends are
+ *    in this process).
+ *
+ * "Equivalent workload": one WebRTC signal from A to B. meshcast's server sends it to B only; y-webrtc's
+ * protocol has no addressed message, so (as y-webrtc's own client does) it is published to the room and the
+ * server writes it to every subscriber, the sender included. Both count one relayed signal per signal that
+ * reached its target (`relayedPerSecond`, the ratio's basis); `deliveriesPerSecond` counts every message the
+ * server wrote to a client, to show the fan-out y-webrtc pays.
  */
-import { WebSocket } from 'ws';
-import { createSignalingServer } from '../signaling-server/src/index.js';
-import { decodeFrame, encodeFrame } from '../src/wire/codec.js';
-import type { Frame } from '../src/wire/frames.js';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { SeededRandom } from '../src/core/random.js';
+import { listFlag, numberFlag } from './lib/args.js';
+import { ServerProcess, type MemorySample } from './lib/server-process.js';
+import { meshcastProtocol, yWebrtcProtocol, type SignalingBenchClient, type SignalingProtocol } from './lib/signaling-clients.js';
+import { latencySummary, ratio, round, sleep } from './lib/stats.js';
 
-function flag(args: string[], name: string, fallback: number): number {
-  const found = args.find((a) => a.startsWith(`--${name}=`));
-  return found ? Number(found.slice(name.length + 3)) : fallback;
+interface Options {
+  room: number;
+  window: number;
+  signals: number;
+  seconds: number;
+  bytes: number;
+  concurrency: number;
 }
 
-/** A connected client that hands every decoded frame to `onFrame`. */
-function connect(url: string, onFrame: (frame: Frame) => void): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.on('message', (data) => onFrame(decodeFrame(new Uint8Array(data as Buffer))));
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
+const here = dirname(fileURLToPath(import.meta.url));
+const MESHCAST_SERVER = join(here, 'lib', 'signaling-meshcast-server.ts');
+// y-webrtc's package exports neither bin/ nor package.json: its installed path is the one npm gives it.
+const Y_WEBRTC_SERVER = join(here, '..', 'node_modules', 'y-webrtc', 'bin', 'server.js');
+
+async function startServer(protocol: SignalingProtocol): Promise<ServerProcess> {
+  return protocol.name === 'meshcast'
+    ? ServerProcess.start(MESHCAST_SERVER, { useTsx: true })
+    : ServerProcess.start(Y_WEBRTC_SERVER, { useTsx: false });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+/** Runs `task(i)` for i in [0, count) with at most `limit` in flight. */
+async function pool(count: number, limit: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+}
+
+function perConnection(before: MemorySample, after: MemorySample, clients: number): { rssBytes: number; heapBytes: number } {
+  return {
+    rssBytes: round((after.rss - before.rss) / clients, 0),
+    heapBytes: round((after.heapUsed + after.external - before.heapUsed - before.external) / clients, 0),
+  };
+}
+
+async function measure(protocol: SignalingProtocol, clientCount: number, o: Options): Promise<Record<string, unknown>> {
+  const server = await startServer(protocol);
+  const clients: SignalingBenchClient[] = new Array(clientCount);
+  try {
+    const url = `ws://127.0.0.1:${server.port}/`;
+    const memBefore = await server.memory();
+    const sentAt = new Float64Array(o.signals);
+    const arrived = new Uint8Array(o.signals);
+    const latencies: number[] = [];
+    let deliveries = 0;
+    let relayed = 0;
+    let inFlight = 0;
+    let wrongTarget = 0;
+    const onSignal = (data: string): void => {
+      const seq = Number.parseInt(data, 10);
+      if (!(seq >= 0 && seq < o.signals) || arrived[seq]) return void wrongTarget++;
+      arrived[seq] = 1;
+      latencies.push(performance.now() - sentAt[seq]!);
+      relayed++;
+      inFlight--;
+      schedulePump();
+    };
+
+    // 1. joins
+    const joinStart = performance.now();
+    await pool(clientCount, o.concurrency, async (i) => {
+      clients[i] = await protocol.join(url, `room${Math.floor(i / o.room)}`, `c${i}`, {
+        onSignal,
+        onDelivery: () => deliveries++,
+      });
+    });
+    const joinSeconds = (performance.now() - joinStart) / 1000;
+
+    // 2. memory with every client joined
+    await sleep(300);
+    const memAfter = await server.memory();
+
+    // 3. relay
+    const random = new SeededRandom(clientCount);
+    const padding = 'x'.repeat(Math.max(0, o.bytes - 8));
+    let sent = 0;
+    let deadline = 0;
+    let pumpScheduled = false;
+    let finish: () => void = () => {};
+    function pump(): void {
+      pumpScheduled = false;
+      while (inFlight < o.window && sent < o.signals && performance.now() < deadline) {
+        const from = random.int(clientCount);
+        const roomStart = from - (from % o.room);
+        const roomSize = Math.min(o.room, clientCount - roomStart);
+        const offset = 1 + random.int(roomSize - 1);
+        const to = roomStart + ((from - roomStart + offset) % roomSize);
+        const seq = sent++;
+        sentAt[seq] = performance.now();
+        inFlight++;
+        clients[from]!.send(`c${to}`, `${seq} ${padding}`);
+      }
+      if ((sent >= o.signals || performance.now() >= deadline) && inFlight === 0) finish();
+    }
+    function schedulePump(): void {
+      if (pumpScheduled) return;
+      pumpScheduled = true;
+      setImmediate(pump);
+    }
+    const deliveriesBefore = deliveries;
+    const cpuBefore = server.cpuMs();
+    const relayStart = performance.now();
+    deadline = relayStart + o.seconds * 1000;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const ticker = setInterval(schedulePump, 50);
+    schedulePump();
+    await Promise.race([done, sleep(o.seconds * 1000 + 5000)]);
+    clearInterval(ticker);
+    const relaySeconds = (performance.now() - relayStart) / 1000;
+    const cpuAfter = server.cpuMs();
+    const serverCpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+
+    return {
+      clients: clientCount,
+      joinsPerSecond: round(clientCount / joinSeconds, 1),
+      joinSeconds: round(joinSeconds, 3),
+      relayedPerSecond: round(relayed / relaySeconds, 1),
+      signalsSent: sent,
+      signalsRelayed: relayed,
+      signalsLost: sent - relayed,
+      deliveriesPerSecond: round((deliveries - deliveriesBefore) / relaySeconds, 1),
+      relayLatencyMs: latencySummary(latencies),
+      memoryPerConnection: perConnection(memBefore, memAfter, clientCount),
+      serverRssMiB: { before: round(memBefore.rss / 2 ** 20, 1), after: round(memAfter.rss / 2 ** 20, 1) },
+      serverCpuMsPerThousandSignals: serverCpuMs === null || relayed === 0 ? null : round((serverCpuMs * 1000) / relayed, 1),
+      unexpectedSignals: wrongTarget,
+    };
+  } finally {
+    for (const c of clients) c?.close();
+    await server.stop();
+  }
 }
 
 export async function run(args: string[]): Promise<object> {
-  const clients = flag(args, 'clients', 200);
-  const pairs = flag(args, 'pairs', 20);
-  const signals = flag(args, 'signals', 2000);
-  const bytes = flag(args, 'bytes', 600);
-  const server = createSignalingServer({
-    limits: { maxConnectionsPerIp: clients + 2 * pairs + 10, messagesPerSecond: 1e9, messageBurst: 1e9 },
-  });
-  const { port } = await server.listen(0, '127.0.0.1');
-  const url = `ws://127.0.0.1:${port}/`;
-  const sockets: WebSocket[] = [];
-
-  // Joins: every client joins one room, one after another, so each join also fans out peer-joined to all.
-  const joinMs: number[] = [];
-  const joinStart = performance.now();
-  for (let i = 0; i < clients; i++) {
-    const t0 = performance.now();
-    let joined!: () => void;
-    const done = new Promise<void>((resolve) => (joined = resolve));
-    const ws = await connect(url, (f) => f.kind === 'joined' && joined());
-    sockets.push(ws);
-    ws.send(encodeFrame({ kind: 'join', room: 'bench', peerId: `c${i}`, role: 'browser', secret: '' }));
-    await done;
-    joinMs.push(performance.now() - t0);
+  const scales = listFlag(args, 'clients', ['1000', '5000']).map(Number);
+  const o: Options = {
+    room: numberFlag(args, 'room', 10),
+    window: numberFlag(args, 'window', 1000),
+    signals: numberFlag(args, 'signals', 60_000),
+    seconds: numberFlag(args, 'seconds', 6),
+    bytes: numberFlag(args, 'bytes', 600),
+    concurrency: numberFlag(args, 'concurrency', 200),
+  };
+  const meshcast: Record<string, Record<string, unknown>> = {};
+  const anchor: Record<string, Record<string, unknown>> = {};
+  const byClients: Record<string, object> = {};
+  const servers = listFlag(args, 'servers', ['meshcast', 'y-webrtc']);
+  for (const n of scales) {
+    if (servers.includes('meshcast')) meshcast[n] = await measure(meshcastProtocol, n, o);
+    if (servers.includes('y-webrtc')) anchor[n] = await measure(yWebrtcProtocol, n, o);
+    if (!meshcast[n] || !anchor[n]) continue;
+    const m = meshcast[n] as {
+      relayedPerSecond: number;
+      memoryPerConnection: { rssBytes: number; heapBytes: number };
+      serverCpuMsPerThousandSignals: number | null;
+    };
+    const a = anchor[n] as typeof m;
+    byClients[n] = {
+      relayedPerSecVsYWebrtc: ratio(m.relayedPerSecond, a.relayedPerSecond),
+      memoryPerConnVsYWebrtc: ratio(m.memoryPerConnection.rssBytes, a.memoryPerConnection.rssBytes),
+      heapPerConnVsYWebrtc: ratio(m.memoryPerConnection.heapBytes, a.memoryPerConnection.heapBytes),
+      serverCpuPerSignalVsYWebrtc: ratio(m.serverCpuMsPerThousandSignals ?? undefined, a.serverCpuMsPerThousandSignals ?? undefined),
+    };
   }
-  const joinElapsed = performance.now() - joinStart;
-  joinMs.sort((a, b) => a - b);
-
-  // Relay: pairs in their own rooms, each sender streams `signals` frames to its partner.
-  const data = 'x'.repeat(bytes);
-  let received = 0;
-  const total = pairs * signals;
-  let allReceived!: () => void;
-  const finished = new Promise<void>((resolve) => (allReceived = resolve));
-  const senders: WebSocket[] = [];
-  for (let p = 0; p < pairs; p++) {
-    const a = await connect(url, () => {});
-    const b = await connect(url, (f) => f.kind === 'signal' && ++received === total && allReceived());
-    sockets.push(a, b);
-    let ready!: () => void;
-    const joinedB = new Promise<void>((resolve) => (ready = resolve));
-    a.on('message', (raw) => decodeFrame(new Uint8Array(raw as Buffer)).kind === 'peer-joined' && ready());
-    a.send(encodeFrame({ kind: 'join', room: `pair${p}`, peerId: 'a', role: 'browser', secret: '' }));
-    b.send(encodeFrame({ kind: 'join', room: `pair${p}`, peerId: 'b', role: 'browser', secret: '' }));
-    await joinedB;
-    senders.push(a);
-  }
-  const relayStart = performance.now();
-  senders.forEach((ws, p) => {
-    const bytesOut = encodeFrame({ kind: 'signal', room: `pair${p}`, from: '', to: 'b', data });
-    for (let i = 0; i < signals; i++) ws.send(bytesOut);
-  });
-  await finished;
-  const relayElapsed = performance.now() - relayStart;
-
-  for (const ws of sockets) ws.terminate();
-  await server.close();
+  const largest = String(Math.max(...scales));
+  const headline = (byClients[largest] ?? {}) as { relayedPerSecVsYWebrtc: number | null; memoryPerConnVsYWebrtc: number | null };
   return {
     bench: 'signaling',
-    clients,
-    joinsPerSecond: Math.round(clients / (joinElapsed / 1000)),
-    joinLatencyMs: { p50: +percentile(joinMs, 0.5).toFixed(2), p99: +percentile(joinMs, 0.99).toFixed(2) },
-    pairs,
-    signalBytes: bytes,
-    signalsRelayed: total,
-    signalsPerSecond: Math.round(total / (relayElapsed / 1000)),
+    options: { ...o, clients: scales },
+    meshcast,
+    anchor: { name: 'y-webrtc bin/server.js', ...anchor },
+    ratios: {
+      relayedPerSecVsYWebrtc: headline.relayedPerSecVsYWebrtc,
+      memoryPerConnVsYWebrtc: headline.memoryPerConnVsYWebrtc,
+      at: `${largest} clients`,
+      byClients,
+    },
   };
 }
