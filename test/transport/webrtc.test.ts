@@ -115,7 +115,7 @@ describe('WebRtcTransport (Node, wrtc, loopback)', () => {
     const frame = new Uint8Array(16 * 1024).fill(0x90); // a msgpack fixarray byte: a whole frame, not a chunk
     let sent = 0;
     let sawFalse = false;
-    while (sent < 200) {
+    while (sent < 4_000) {
       sent++;
       if (!ca.send(frame)) {
         sawFalse = true;
