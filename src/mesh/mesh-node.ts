@@ -23,6 +23,12 @@ import type { PeerId, RelayMode, Role } from '../wire/frames.js';
 import { messageIdToKey } from '../wire/ids.js';
 import type { MeshBroadcastOptions, MeshMessage, MeshPeerInfo } from './types.js';
 
+/**
+ * The gossip's flood phase (a message's first hops also go to lazy peers, for latency) pays off only in
+ * big meshes; below this many known nodes a MeshNode gossips along the tree alone.
+ */
+export const MESH_FLOOD_PHASE_MIN_NODES = 64;
+
 /** Peer events re-emitted unchanged from the PeerManager. */
 export const PEER_EVENTS = [
   'peer:connected',
@@ -127,11 +133,15 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
       seen: parts.seen,
       ...(parts.mode ? { mode: parts.mode } : {}),
       ...(parts.floodHopLimit === undefined ? {} : { floodHopLimit: parts.floodHopLimit }),
-      ...(parts.gossip ? { gossip: parts.gossip } : {}),
+      gossip: { floodPhaseMinNodes: MESH_FLOOD_PHASE_MIN_NODES, ...parts.gossip },
     });
 
     const pm = this.peerManager;
-    pm.on('neighbor-up', (id, capabilities) => this.relay.addPeer(id, capabilities));
+    pm.on('neighbor-up', (id, capabilities) => {
+      this.relay.addPeer(id, capabilities);
+      // Membership knows how big the room is; the gossip sizes its flood phase and fanout by it.
+      this.relay.setNetworkSizeHint(pm.table.size + 1);
+    });
     pm.on('neighbor-down', (id) => this.relay.removePeer(id));
     pm.on('frame', (from, frame) => this.relay.receiveFrame(from, frame));
     pm.on('error', (err) => this.emit('error', err));

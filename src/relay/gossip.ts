@@ -364,6 +364,11 @@ export class GossipProtocol {
     this.origins.prune(now, this.options.maxMessageAge);
   }
 
+  /** What the host knows of the network's size (e.g. the peers its membership layer knows, + 1). */
+  setNetworkSizeHint(nodes: number): void {
+    if (Number.isFinite(nodes) && nodes >= 0) (this.options as { networkSizeHint: number }).networkSizeHint = nodes;
+  }
+
   private networkSize(): number {
     return estimateNetworkSize(this.peers.size, this.origins.size, this.options.networkSizeHint);
   }
@@ -380,7 +385,8 @@ export class GossipProtocol {
     this.sendMsg(entry, this.peers.eagerIds(from), entry.firstRoute);
     const f = entry.frame;
     const urgent = f.priority !== 'normal';
-    const floodHops = urgent ? Math.max(1, this.options.floodHops) : this.options.floodHops;
+    const phase = this.networkSize() >= this.options.floodPhaseMinNodes ? this.options.floodHops : 0;
+    const floodHops = urgent ? Math.max(1, phase) : phase;
     if (f.hops >= floodHops) return;
     let lazy = this.peers.lazyIds();
     if (from !== undefined) lazy = lazy.filter((p) => p !== from);

@@ -37,8 +37,12 @@ import { countFrame, newPerModeCounters } from './relay-stats.js';
 import type { PerModeCounters } from './relay-stats.js';
 import type { BroadcastOptions, DeliveredMessage, RelayEnv, RelayFrame, SeenStore } from './types.js';
 
-/** The seed's first migration phase: both paths run, so nothing is lost while gossip proves itself. */
-export const DEFAULT_RELAY_MODE: RelayMode = 'hybrid';
+/**
+ * A new mesh starts where the seed's migration ends: gossip alone (Plumtree + anti-entropy) delivers
+ * every message once with about one copy per node, where hybrid sends every message twice on every link.
+ * A deployment migrating from flood starts in 'flood' or 'hybrid' and walks the path with setMode.
+ */
+export const DEFAULT_RELAY_MODE: RelayMode = 'gossip';
 
 export interface MessageRelayOptions {
   env: RelayEnv;
@@ -213,6 +217,11 @@ export class MessageRelay extends TypedEmitter<MessageRelayEvents> {
       this.flood.forward(this.ownFrame(id, parseMessageId(id).seq, priority, payload), null);
     }
     return id;
+  }
+
+  /** Passes the host's estimate of the network's size to the gossip (fanout, flood phase). */
+  setNetworkSizeHint(nodes: number): void {
+    this.gossip.setNetworkSizeHint(nodes);
   }
 
   /** Entry point for every relay frame from the network (after decoding). */

@@ -98,6 +98,17 @@ describe('GossipProtocol — flood phase and priorities', () => {
     expect(mesh.frames({ from: 'a', kind: 'prune' }).map((s) => s.to)).toEqual(['e']);
   });
 
+  it('runs no flood phase while the estimated network is smaller than floodPhaseMinNodes', () => {
+    const mesh = star({ floodHops: 2, floodFanout: 1, floodPhaseMinNodes: 64 });
+    mesh.node('a').broadcast(new Uint8Array([1]));
+    expect(mesh.frames({ from: 'a', kind: 'msg' }).map((s) => [s.to, (s.frame as MsgFrame).route])).toEqual([['e', 'push']]);
+    // Told the network is big (e.g. by its membership layer), it floods the first hops again.
+    mesh.node('a').setNetworkSizeHint(100);
+    mesh.node('a').broadcast(new Uint8Array([2]));
+    const routes = mesh.frames({ from: 'a', kind: 'msg' }).slice(1).map((s) => (s.frame as MsgFrame).route);
+    expect(routes).toContain('flood');
+  });
+
   it('immediate: the origin sends to every connected peer at once, whatever floodHops', () => {
     const mesh = star({ floodHops: 0 });
     const t = mesh.clock.now();
