@@ -43,9 +43,18 @@ export class Handshake {
     return { kind: 'hello', peerId: h.localId, version: PROTOCOL_VERSION, role: h.role, capabilities: h.cfg.capabilities.slice() };
   }
 
-  /** A connection opened: say hello, and ask to be a neighbour if we dialed. */
+  /**
+   * A connection opened: say hello, and ask to be a neighbour if we dialed. Providers that run the hello
+   * exchange themselves (TCP, WebRTC: the Connection carries the remote's role) already did the first
+   * half, so only the neighbor negotiation runs on the link.
+   */
   open(link: Link): void {
-    this.host.sendOn(link, this.hello());
+    const role = link.conn.remoteRole;
+    if (role !== undefined) {
+      this.accept(link, role, link.conn.remoteCapabilities);
+    } else {
+      this.host.sendOn(link, this.hello());
+    }
     if (link.outbound) {
       link.requested = true;
       this.sendRequest(link);
@@ -69,7 +78,7 @@ export class Handshake {
   private sendRequest(link: Link): void {
     const h = this.host;
     if (link.detached || link.accepted) return;
-    if (link.requestsSent > 0) h.sendOn(link, this.hello());
+    if (link.requestsSent > 0 && link.conn.remoteRole === undefined) h.sendOn(link, this.hello());
     link.requestsSent++;
     h.sendOn(link, { kind: 'neighbor', op: this.priority(link) });
     link.retryTimer = h.clock.setTimer(h.cfg.handshakeRetryMs, () => {
@@ -93,13 +102,18 @@ export class Handshake {
       if (!link.membership.allow()) h.protocolError(link, 'hello-rate');
       return;
     }
+    this.accept(link, f.role, f.capabilities);
+  }
+
+  /** The remote's hello (ours or the transport's) checked out: note who it is. */
+  private accept(link: Link, role: Role, capabilities: readonly string[]): void {
     link.helloReceived = true;
-    link.role = f.role;
-    link.capabilities = f.capabilities;
-    const e = h.table.get(link.remote);
+    link.role = role;
+    link.capabilities = capabilities;
+    const e = this.host.table.get(link.remote);
     if (e !== undefined) {
-      e.role = f.role;
-      e.failure.role = f.role;
+      e.role = role;
+      e.failure.role = role;
     }
   }
 
