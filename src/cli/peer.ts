@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { PEER_EVENTS } from '../mesh/mesh-node.js';
+import { DEFAULT_RELAY_MODE } from '../relay/message-relay.js';
 import { createMeshNode, type NodeMeshNode, type NodeMeshOptions } from '../node/create-node.js';
 import { presets, type PresetName } from '../peers/presets.js';
 import { PRIORITIES, RELAY_MODES, type Priority, type RelayMode } from '../wire/frames.js';
@@ -32,7 +33,7 @@ Options:
   --signaling URL        signaling server, e.g. ws://localhost:8787
   --secret S             room secret, when the signaling server requires one
   --id ID                peer id (default: random)
-  --mode M               relay mode: ${RELAY_MODES.join(' | ')} (default hybrid)
+  --mode M               relay mode: ${RELAY_MODES.join(' | ')} (default ${DEFAULT_RELAY_MODE})
   --priority P           priority of stdin broadcasts: ${PRIORITIES.join(' | ')} (default normal)
   --preset NAME          timing preset: ${Object.keys(presets).join(' | ')}
   --seen-file PATH       keep seen message ids in this file across restarts

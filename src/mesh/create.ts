@@ -13,18 +13,15 @@ import type { SeenStore } from '../relay/types.js';
 import { browserPeerFactory } from '../transport/webrtc/browser-peer.js';
 import { WebRtcTransport } from '../transport/webrtc/webrtc-transport.js';
 import { MeshNode } from './mesh-node.js';
-import { createSignaling, joinRoom, memorySeenStore, NODE_CAPABILITIES, relayParts, resolveBasics } from './setup.js';
+import { createSignaling, memorySeenStore, NODE_CAPABILITIES, relayParts, resolveBasics, seenStoreLimits, startUp } from './setup.js';
 import type { MeshNodeOptions } from './types.js';
 
 /** A persistent store per room and peer id: a tab keeps its id across reloads (sessionStorage). */
-function browserSeenStore(options: MeshNodeOptions, peerId: string): SeenStore & { load?: () => Promise<unknown>; close?: () => Promise<void> } {
+function browserSeenStore(options: MeshNodeOptions, peerId: string): SeenStore & { load?: () => Promise<unknown>; flush?: () => Promise<void>; close?: () => Promise<void> } {
   const wantsIdb = options.dedup === 'indexeddb' || (options.dedup === undefined && typeof indexedDB !== 'undefined');
   if (typeof options.dedup === 'object') return options.dedup;
   if (!wantsIdb) return memorySeenStore(options);
-  return new IndexedDbSeenStore({
-    dbName: `meshcast-seen:${options.room ?? 'default'}:${peerId}`,
-    ttlMs: options.relay?.maxMessageAge ?? 60_000,
-  });
+  return new IndexedDbSeenStore({ dbName: `meshcast-seen:${options.room ?? 'default'}:${peerId}`, ...seenStoreLimits(options) });
 }
 
 /**
@@ -78,9 +75,10 @@ export function createMeshNode(options: MeshNodeOptions): MeshNode {
       await seen.close?.();
     },
   });
-  return node.boot(async (n) => {
-    await seen.load?.();
-    n.start();
-    await joinRoom(n, signaling, basics.log);
-  });
+  // A tab can be closed or reloaded at any moment: write the ids of the last second out now, so the
+  // reloaded tab finds them (the store otherwise flushes in batches).
+  const flushOnHide = (): void => void seen.flush?.();
+  globalThis.addEventListener?.('pagehide', flushOnHide);
+  node.once('closed', () => globalThis.removeEventListener?.('pagehide', flushOnHide));
+  return node.boot((n) => startUp(n, { load: seen.load?.bind(seen), signaling, log: basics.log }));
 }

@@ -169,8 +169,14 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
     return this;
   }
 
-  /** Starts accepting and dialing, and the relay's rounds. */
+  /** Whether close() was called. */
+  get isClosed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /** Starts accepting and dialing, and the relay's rounds. Does nothing once close() was called. */
   start(): void {
+    if (this.closing) return;
     this.peerManager.start();
     this.relay.start();
   }

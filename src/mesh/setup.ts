@@ -12,6 +12,7 @@ import { presets } from '../peers/presets.js';
 import { DEFAULT_GOSSIP_OPTIONS } from '../relay/gossip-options.js';
 import type { SeenStore } from '../relay/types.js';
 import { SignalingClient } from '../signaling/client.js';
+import { SignalingError, SignalingErrorCode } from '../signaling/errors.js';
 import { DEFLATE_CAPABILITY } from '../relay/gossip-compression.js';
 import type { PeerId, Role } from '../wire/frames.js';
 import { MAX_PEER_ID_LENGTH, MAX_ROOM_LENGTH } from '../wire/limits.js';
@@ -70,7 +71,15 @@ export function relayParts(options: MeshNodeOptions): Pick<MeshNodeParts, 'mode'
 
 /** The seen TTL follows the gossip's maxMessageAge: ids are kept as long as messages can still arrive. */
 export function memorySeenStore(options: MeshNodeOptions): SeenStore {
-  return new MemorySeenStore({ ttlMs: options.relay?.maxMessageAge ?? DEFAULT_GOSSIP_OPTIONS.maxMessageAge });
+  return new MemorySeenStore(seenStoreLimits(options));
+}
+
+/** A seen store's TTL and size from the relay options: ids live as long as their messages can arrive. */
+export function seenStoreLimits(options: MeshNodeOptions): { ttlMs: number; maxEntries: number } {
+  return {
+    ttlMs: options.relay?.maxMessageAge ?? DEFAULT_GOSSIP_OPTIONS.maxMessageAge,
+    maxEntries: options.relay?.limits?.maxSeenEntries ?? DEFAULT_GOSSIP_OPTIONS.limits.maxSeenEntries,
+  };
 }
 
 export function createSignaling(options: MeshNodeOptions, basics: ResolvedBasics): SignalingClient | undefined {
@@ -87,9 +96,38 @@ export function createSignaling(options: MeshNodeOptions, basics: ResolvedBasics
   });
 }
 
+/** Join refusals that retrying cannot fix: `ready` rejects with them. */
+const FATAL_JOIN_ERRORS: ReadonlySet<string> = new Set([SignalingErrorCode.unauthorized]);
+
+export interface StartupSteps {
+  /** Restores persisted state (seen ids) before any message can arrive. */
+  load?: (() => Promise<unknown>) | undefined;
+  /** Binds listeners (TCP) before the node starts. */
+  bind?: (() => Promise<void>) | undefined;
+  /** Runs right after start() (bootstrap dials). */
+  started?: (() => void) | undefined;
+  signaling?: SignalingClient | undefined;
+  log: (line: string) => void;
+}
+
+/**
+ * The startup sequence both createMeshNode variants run inside node.boot(): load, bind, start, join the
+ * room. A close() during any step ends it there: nothing is started or dialed after the node closed.
+ */
+export async function startUp(node: MeshNode, steps: StartupSteps): Promise<void> {
+  await steps.load?.();
+  if (node.isClosed) return;
+  await steps.bind?.();
+  if (node.isClosed) return;
+  node.start();
+  steps.started?.();
+  if (steps.signaling) await joinRoom(node, steps.signaling, steps.log);
+}
+
 /**
  * Feeds room membership from signaling into the node: members are known peers (the PeerManager decides
- * who dials whom); a member that left is no longer dialed. Resolves once the room is joined.
+ * who dials whom); a member that left is no longer dialed. Resolves once the room is joined (or the node
+ * closed first); rejects when the server refuses the join for good (a wrong room secret).
  */
 export function joinRoom(node: MeshNode, signaling: SignalingClient, log: (line: string) => void): Promise<void> {
   signaling.on('peer-joined', (id) => {
@@ -101,8 +139,12 @@ export function joinRoom(node: MeshNode, signaling: SignalingClient, log: (line:
     node.roomMemberLeft(id);
   });
   signaling.on('state', (state) => log(`signaling: ${state}`));
-  signaling.on('error', (err) => log(`signaling error: ${err.message}`));
-  const joined = new Promise<void>((resolve) => {
+  const joined = new Promise<void>((resolve, reject) => {
+    signaling.on('error', (err) => {
+      log(`signaling error: ${err.message}`);
+      if (err instanceof SignalingError && FATAL_JOIN_ERRORS.has(err.code)) reject(err);
+    });
+    node.once('closed', () => resolve());
     signaling.on('joined', (peers) => {
       log(`room: joined with ${peers.length} other member(s)`);
       for (const id of peers) node.addKnownPeer({ id });

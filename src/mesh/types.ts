@@ -25,7 +25,7 @@ export interface MeshNodeOptions {
   /** ICE servers for WebRTC. Default [] (LAN / loopback). No public STUN server is ever used unless given. */
   iceServers?: RTCIceServer[];
   relay?: {
-    /** Starting relay mode. Default 'hybrid' (the seed design's first migration phase). */
+    /** Starting relay mode. Default 'gossip' (DEFAULT_RELAY_MODE); 'flood'/'hybrid' start a migration. */
     mode?: RelayMode;
     /** Flood hop limit. */
     floodHopLimit?: number;

@@ -7,7 +7,7 @@
 import WebSocket from 'ws';
 import { BootstrapDialer } from '../mesh/bootstrap.js';
 import { MeshNode } from '../mesh/mesh-node.js';
-import { createSignaling, joinRoom, memorySeenStore, NODE_CAPABILITIES, relayParts, resolveBasics } from '../mesh/setup.js';
+import { createSignaling, memorySeenStore, NODE_CAPABILITIES, relayParts, resolveBasics, seenStoreLimits, startUp } from '../mesh/setup.js';
 import type { MeshNodeOptions } from '../mesh/types.js';
 import type { SeenStore } from '../relay/types.js';
 import type { SignalingClient } from '../signaling/client.js';
@@ -54,7 +54,7 @@ export function parseListenAddress(value: string): { host: string; port: number 
 function nodeSeenStore(options: NodeMeshOptions): SeenStore & { load?: () => Promise<unknown>; close?: () => Promise<void> } {
   if (typeof options.dedup === 'object') return options.dedup;
   if (options.seenFile) {
-    return new FileSeenStore({ path: options.seenFile, ttlMs: options.relay?.maxMessageAge ?? 60_000 });
+    return new FileSeenStore({ path: options.seenFile, ...seenStoreLimits(options) });
   }
   return memorySeenStore(options);
 }
@@ -120,20 +120,26 @@ export function createMeshNode(options: NodeMeshOptions): NodeMeshNode {
     },
   }) as NodeMeshNode;
   node.listenAddress = () => tcp?.listenAddress();
-  return node.boot(async (n) => {
-    await seen.load?.();
-    if (options.listen) await transport.listen();
-    const listenAddr = tcp?.listenAddress();
-    if (listenAddr && options.listen) addrs.push(listenAddr);
-    if (options.room) addrs.push(basics.peerId);
-    n.start();
-    if (options.connect?.length) {
-      bootstrap = new BootstrapDialer(transport, basics.clock, basics.random.fork('bootstrap'), options.connect.map(tcpAddress), (id) =>
-        n.peerManager.connectedPeers().includes(id),
-      );
-      bootstrap.start();
-    }
-    basics.log(`node ${basics.peerId} up${listenAddr ? ` on ${listenAddr}` : ''}`);
-    if (signaling) await joinRoom(n, signaling, basics.log);
-  });
+  if (options.connect?.length) {
+    bootstrap = new BootstrapDialer(transport, basics.clock, basics.random.fork('bootstrap'), options.connect.map(tcpAddress), (id) =>
+      node.peerManager.connectedPeers().includes(id),
+    );
+  }
+  return node.boot((n) =>
+    startUp(n, {
+      load: seen.load?.bind(seen),
+      bind: async () => {
+        if (options.listen) await transport.listen();
+        const listenAddr = tcp?.listenAddress();
+        if (listenAddr && options.listen) addrs.push(listenAddr);
+        if (options.room) addrs.push(basics.peerId);
+      },
+      started: () => {
+        bootstrap?.start();
+        basics.log(`node ${basics.peerId} up${tcp?.listenAddress() ? ` on ${tcp.listenAddress()}` : ''}`);
+      },
+      signaling,
+      log: basics.log,
+    }),
+  );
 }

@@ -75,6 +75,30 @@ describe('createMeshNode (Node) over real transports', () => {
     await expect.poll(() => got.map((m) => m.text()), { timeout: 10_000 }).toEqual(['after reconnect']);
   });
 
+  it('rejects ready when the room secret is wrong, and stays closed', async () => {
+    server = createSignalingServer({ secrets: { locked: 'right' } });
+    const address = await server.listen(0, '127.0.0.1');
+    const n = node({ peerId: 's-a', room: 'locked', secret: 'wrong', signaling: `ws://127.0.0.1:${address.port}/` });
+    const errors: unknown[] = [];
+    n.on('error', (err) => errors.push(err));
+    await expect(n.ready).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(errors).toHaveLength(1);
+  });
+
+  it('a node closed before it is ready starts nothing: no room member, no dials', async () => {
+    const url = await signalingUrl();
+    const watcher = node({ peerId: 'c-watch', room: 'r5', signaling: url });
+    await watcher.ready;
+    const early = node({ peerId: 'c-early', room: 'r5', signaling: url, connect: ['127.0.0.1:9'] });
+    const dials: string[] = [];
+    early.transport.on('dial-failed', (address) => dials.push(address));
+    await early.close();
+    await early.ready;
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(watcher.peers().some((p) => p.id === 'c-early')).toBe(false);
+    expect(dials).toEqual([]);
+  });
+
   it('fails a WebRTC dial at once when signaling says the target is not in the room', async () => {
     const url = await signalingUrl();
     const a = node({ peerId: 'y-a', room: 'r4', signaling: url });
