@@ -56,6 +56,8 @@ import type {
  * up on us) the dialer reconnects on the backoff timetable.
  */
 const GOING_AWAY = ByeCode.shutdown;
+/** Bye codes counted by number in stats; the rest (remote-chosen u32s) share one counter. */
+const KNOWN_BYE_CODES: ReadonlySet<number> = new Set(Object.values(ByeCode));
 
 export class PeerManager extends TypedEmitter<PeerManagerEvents> implements PeerContext {
   readonly localId: PeerId;
@@ -380,10 +382,12 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
         if (why !== null) this.reject(`answer-${why}`);
         return;
       }
-      case 'bye':
+      case 'bye': {
         link.byeCode = frame.code;
-        this.counters.byesReceived[String(frame.code)] = (this.counters.byesReceived[String(frame.code)] ?? 0) + 1;
+        const key = KNOWN_BYE_CODES.has(frame.code) ? String(frame.code) : 'other';
+        this.counters.byesReceived[key] = (this.counters.byesReceived[key] ?? 0) + 1;
         return;
+      }
       default:
         return this.protocolError(link, 'unexpected-kind');
     }

@@ -165,6 +165,11 @@ export class GossipProtocol {
    */
   async broadcastCompressed(payload: Uint8Array, options: BroadcastOptions = {}): Promise<MessageId> {
     const priority = options.priority ?? 'normal';
+    if (payload.length > this.options.limits.maxInflatedBytes) {
+      // Receivers refuse to inflate past this bound, so such a message would be seen everywhere and
+      // delivered nowhere: refuse it here, where the caller can still act.
+      throw new RangeError(`GossipProtocol: payload of ${payload.length} bytes exceeds maxInflatedBytes (${this.options.limits.maxInflatedBytes})`);
+    }
     if (payload.length <= this.options.compressionThreshold) return this.originate(payload, 'raw', priority, undefined);
     const deflated = await deflateRaw(payload);
     if (deflated.length >= payload.length) return this.originate(payload, 'raw', priority, undefined);

@@ -63,6 +63,14 @@ const byes = (r: Rig): number[] => [...new Set(r.got.flatMap((f) => (f.kind === 
 const record = (id: string): PeerRecord => ({ id, role: 'browser', addrs: [id], age: 10 });
 
 describe('handshake', () => {
+  it('counts bye codes it does not know under one key (a remote cannot grow the stats map)', () => {
+    const a = rig();
+    a.send({ kind: 'bye', code: 123_456, reason: 'made up' });
+    a.net.runFor(100);
+    const byesReceived = a.pm.stats().counters.byesReceived;
+    expect(byesReceived).toEqual({ other: 1 });
+  });
+
   it('a hello with another id or version is refused with a bye', () => {
     const a = rig({}, false);
     a.send({ kind: 'hello', peerId: 'mallory', version: 1, role: 'browser', capabilities: [] });

@@ -43,6 +43,13 @@ describe('gossip compression', () => {
     expect(isWireError(big) && big.code).toBe('too_large');
   });
 
+  it('refuses a compressed broadcast larger than receivers would inflate (seen everywhere, delivered nowhere)', async () => {
+    const mesh = new Mesh(3, { limits: { maxInflatedBytes: 4096 } });
+    const a = mesh.add('a');
+    await expect(a.broadcastCompressed(compressible(5000))).rejects.toThrow(/maxInflatedBytes/);
+    expect(a.getStats().broadcasts).toBe(0);
+  });
+
   it('negotiates per peer: a deflate peer gets the deflated msg, a peer without it gets raw bytes; both deliver the original', async () => {
     const mesh = new Mesh(1, { floodHops: 0 });
     const a = mesh.add('a');
@@ -106,7 +113,7 @@ describe('gossip compression', () => {
     const mesh = new Mesh(4, { floodHops: 0, limits: { maxInflatedBytes: 10_000 } });
     const n = mesh.add('n');
     n.addPeer('p', D);
-    const src = mesh.add('src', { floodHops: 0 });
+    const src = mesh.add('src', { floodHops: 0, limits: { maxInflatedBytes: 1_000_000 } }); // a sender with a larger bound than n's
     src.addPeer('sink', D);
     await src.broadcastCompressed(compressible(2_000));
     const good = mesh.frames({ from: 'src', kind: 'msg' })[0]!.frame as MsgFrame;
