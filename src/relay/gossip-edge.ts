@@ -26,6 +26,8 @@ export class GossipEdge {
     private readonly peers: PeerTable,
     private readonly send: GossipEnv['send'],
     private readonly maxInflatedBytes: number,
+    /** Keeps an inflated payload with its cache entry, counted in the cache's byte bound. */
+    private readonly keepRaw: (entry: CachedMessage, raw: Uint8Array) => void,
   ) {}
 
   /**
@@ -69,7 +71,7 @@ export class GossipEdge {
     if (entry.frame.encoding === 'raw') return Promise.resolve(entry.frame.payload);
     entry.inflating ??= inflateRaw(entry.frame.payload, this.maxInflatedBytes).then(
       (raw) => {
-        entry.raw = raw;
+        this.keepRaw(entry, raw);
         return raw;
       },
       (err: unknown) => {

@@ -92,12 +92,28 @@ export class MessageCache {
     };
     this.byKey.set(key, entry);
     this.order.push(entry);
-    this.bytes += frame.payload.length;
+    this.bytes += frame.payload.length + (raw?.length ?? 0);
+    this.evictOverLimits();
+    return entry;
+  }
+
+  /**
+   * Keeps the inflated payload of a deflated entry (delivery and transcoding share it), counted in the
+   * byte bound: a small deflated frame can inflate to maxInflatedBytes, and the cache must not hold
+   * thousands of those uncounted. An entry already evicted does not keep it.
+   */
+  keepRaw(entry: CachedMessage, raw: Uint8Array): void {
+    if (this.byKey.get(entry.key) !== entry || entry.raw !== undefined) return;
+    entry.raw = raw;
+    this.bytes += raw.length;
+    this.evictOverLimits();
+  }
+
+  private evictOverLimits(): void {
     while (this.byKey.size > this.limits.maxMessages || (this.bytes > this.limits.maxBytes && this.byKey.size > 1)) {
       if (!this.dropHead()) break;
       this.evicted++;
     }
-    return entry;
   }
 
   /** Drops entries older than maxAgeMs; returns how many. */
@@ -163,7 +179,7 @@ export class MessageCache {
     this.head++;
     if (this.byKey.get(oldest.key) === oldest) {
       this.byKey.delete(oldest.key);
-      this.bytes -= oldest.frame.payload.length;
+      this.bytes -= oldest.frame.payload.length + (oldest.raw?.length ?? 0);
     }
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);

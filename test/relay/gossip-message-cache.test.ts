@@ -1,0 +1,33 @@
+/**
+ * The gossip's message cache: bounded by count, bytes and age — the inflated copies of deflated payloads
+ * included, since a small deflated frame can inflate to maxInflatedBytes.
+ */
+import { describe, expect, it } from 'vitest';
+import { MessageCache } from '../../src/relay/gossip-message-cache.js';
+import type { MsgFrame } from '../../src/wire/frames.js';
+
+function frame(i: number, payloadBytes: number): MsgFrame {
+  const id = new Uint8Array(16);
+  id[15] = i;
+  return { kind: 'msg', id, origin: 'o', seq: i, hops: 0, priority: 'normal', route: 'push', encoding: 'deflate', payload: new Uint8Array(payloadBytes) };
+}
+
+describe('gossip message cache bounds', () => {
+  it('counts inflated payloads in the byte bound and evicts the oldest entries past it', () => {
+    const cache = new MessageCache({ maxMessages: 100, maxBytes: 10_000, maxAgeMs: 60_000 });
+    const entries = [0, 1, 2].map((i) => cache.add(`k${i}`, frame(i, 100), 0, 'push'));
+    expect(cache.has('k0')).toBe(true);
+    // Each 100-byte deflated payload inflates to 4 KB: the third inflation breaks the 10 KB bound.
+    for (const e of entries) cache.keepRaw(e, new Uint8Array(4_000));
+    expect(cache.has('k0')).toBe(false);
+    expect(cache.has('k2')).toBe(true);
+  });
+
+  it('does not keep an inflated payload for an entry it already evicted', () => {
+    const cache = new MessageCache({ maxMessages: 1, maxBytes: 10_000, maxAgeMs: 60_000 });
+    const old = cache.add('k0', frame(0, 10), 0, 'push');
+    cache.add('k1', frame(1, 10), 0, 'push');
+    cache.keepRaw(old, new Uint8Array(5_000));
+    expect(old.raw).toBeUndefined();
+  });
+});
