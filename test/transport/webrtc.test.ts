@@ -128,6 +128,17 @@ describe('WebRtcTransport (Node, wrtc, loopback)', () => {
     await expect.poll(() => got, { timeout: 10_000 }).toBe(sent);
   });
 
+  it('closes a connection whose send buffer passes maxBufferedBytes instead of queueing without bound', async () => {
+    const bus = new MemorySignalBus();
+    const a = makeTransport(bus, 'a', { maxBufferedBytes: 1024 * 1024, highWaterMarkBytes: 64 * 1024 });
+    const b = makeTransport(bus, 'b');
+    const [ca] = await Promise.all([nextConnection(a), nextConnection(b), a.dial('b')]);
+    const closed = new Promise<string>((resolve) => ca.once('close', resolve));
+    const frame = new Uint8Array(16 * 1024).fill(0x90);
+    for (let i = 0; i < 1_000 && !ca.closed; i++) ca.send(frame); // 16 MB in one go: never drained
+    expect(await closed).toMatch(/maxBufferedBytes/);
+  });
+
   it('reports the close at the other end when a side closes', async () => {
     const bus = new MemorySignalBus();
     const a = makeTransport(bus, 'a');

@@ -27,6 +27,11 @@ export interface WebRtcLimits {
   maxWireErrors: number;
   /** simple-peer's write buffer; send() returns false past it and 'drain' follows. */
   highWaterMarkBytes: number;
+  /**
+   * Bytes queued towards a peer that stopped reading (send() past the high-water mark keeps queueing);
+   * past this the connection is closed rather than growing memory without bound.
+   */
+  maxBufferedBytes: number;
 }
 
 export const DEFAULT_WEBRTC_LIMITS: WebRtcLimits = {
@@ -40,4 +45,5 @@ export const DEFAULT_WEBRTC_LIMITS: WebRtcLimits = {
   maxSignalsPerNegotiation: 256,
   maxWireErrors: 16,
   highWaterMarkBytes: 256 * 1024,
+  maxBufferedBytes: 64 * 1024 * 1024,
 };

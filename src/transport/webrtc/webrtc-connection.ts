@@ -60,6 +60,10 @@ export class WebRtcConnection extends TypedEmitter<ConnectionEvents> implements 
     if (this.isClosed) return false;
     const transferId = this.nextTransferId;
     this.nextTransferId = (this.nextTransferId + 1) >>> 0 || 1;
+    if (this.bufferedAmount + frame.length > this.limits.maxBufferedBytes) {
+      this.close('send buffer over maxBufferedBytes: the peer stopped reading');
+      return false;
+    }
     let below = true;
     for (const message of chunkFrame(frame, transferId, this.limits.chunkBytes)) {
       below = this.peer.write(message) && below;
