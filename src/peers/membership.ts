@@ -63,7 +63,11 @@ export class Membership {
   /** Adds or refreshes a peer; undefined when the passive view is full. */
   remember(r: PeerRecord, source: 'host' | PeerId): PeerEntry | undefined {
     const { ctx } = this;
-    const seenAt = ctx.clock.now() - r.age;
+    // A record's age is hearsay: a neighbour could claim any age and so make a peer dead on its first
+    // failed dial. Only a host announcement is trusted with it; a peer heard of from a neighbour counts
+    // as seen when we learnt of it, and the dead-peer timeout runs from there.
+    const now = ctx.clock.now();
+    const seenAt = source === 'host' ? now - r.age : now;
     const addrs = r.addrs.length > 0 ? r.addrs.slice() : [r.id];
     const res = ctx.table.upsert(r.id, r.role, addrs, source, seenAt, () => newEntry(r.id, r.role, addrs, source, seenAt));
     if (res === 'full') {

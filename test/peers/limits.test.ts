@@ -63,6 +63,14 @@ const byes = (r: Rig): number[] => [...new Set(r.got.flatMap((f) => (f.kind === 
 const record = (id: string): PeerRecord => ({ id, role: 'browser', addrs: [id], age: 10 });
 
 describe('handshake', () => {
+  it('does not trust a neighbour\'s claimed record age: a peer heard of is not dead before the dead-peer timeout', () => {
+    const a = rig();
+    a.send({ kind: 'peers', op: 'exchange', ttl: 0, origin: '', records: [{ id: 'ghost', role: 'server', addrs: ['ghost'], age: 4_000_000_000 }] });
+    a.net.runFor(120_000);
+    expect(a.pm.peerState('ghost')).not.toBe('dead');
+    expect(a.pm.stats().counters.deads).toBe(0);
+  });
+
   it('counts bye codes it does not know under one key (a remote cannot grow the stats map)', () => {
     const a = rig();
     a.send({ kind: 'bye', code: 123_456, reason: 'made up' });
