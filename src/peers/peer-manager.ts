@@ -94,6 +94,7 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
       this.random.fork('peer-table'),
       () => this.cfg.maxPassivePeers,
       (id) => this.links.has(id),
+      (e) => this.health.forget(e),
     );
     this.health = new Health(this, {
       informedAbout: (target) => this.membership.informedAbout(target),

@@ -20,6 +20,8 @@ export class PeerTable {
     private readonly maxPassive: () => number,
     /** Entries that must stay: a connection (even one still in its handshake) uses them. */
     private readonly pinned: (id: PeerId) => boolean = () => false,
+    /** Called for an entry evicted to make room, so its timers (dead-peer, consensus) are cancelled. */
+    private readonly onEvict: (e: PeerEntry) => void = () => {},
   ) {}
 
   get size(): number {
@@ -101,6 +103,7 @@ export class PeerTable {
     if (candidates.length === 0) return false;
     const victim = candidates[this.random.int(candidates.length)] as PeerEntry;
     this.map.delete(victim.id);
+    this.onEvict(victim);
     return true;
   }
 }

@@ -256,6 +256,14 @@ describe('records and the peer table', () => {
     h.upsert('b', 'server', ['b'], 'host', 0, () => newEntry('b', 'server', [], 'host', 0));
     expect(h.upsert('c', 'server', ['c'], 'x', 0, () => newEntry('c', 'server', [], 'x', 0))).toBe('full');
   });
+
+  it('hands every evicted entry to onEvict (its timers are cancelled there)', () => {
+    const evicted: string[] = [];
+    const t = new PeerTable(new SeededRandom(5), () => 3, () => false, (e) => evicted.push(e.id));
+    for (let i = 0; i < 10; i++) t.upsert(`n${i}`, 'browser', [`n${i}`], 'x', 0, () => newEntry(`n${i}`, 'browser', [], 'x', 0));
+    expect(evicted).toHaveLength(7);
+    for (const id of evicted) expect(t.get(id)).toBeUndefined();
+  });
 });
 
 describe('config and presets', () => {
