@@ -94,6 +94,8 @@ export class WriteBehindSeenStore implements SeenStore {
   private readonly clock: Clock;
   private pending: SeenEntry[] = [];
   private timer: TimerHandle | undefined;
+  /** Batch writes enqueued and not finished. */
+  private writesQueued = 0;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private persisted = 0;
@@ -137,7 +139,15 @@ export class WriteBehindSeenStore implements SeenStore {
     if (!this.memory.add(key, now)) return false;
     if (this.closed || key.length > MAX_SEEN_KEY_LENGTH) return true;
     this.pending.push([key, now]);
-    if (this.pending.length >= this.flushBatchSize) void this.flush();
+    if (this.pending.length > this.memory.maxEntries) {
+      // Storage is slower than arrivals: keep the newest ids (the store itself remembers no more).
+      const drop = this.pending.length - this.memory.maxEntries;
+      this.pending.splice(0, drop);
+      this.counters.droppedWrites += drop;
+    }
+    // One automatic write at a time: while storage is busy the batch grows (bounded above) instead of
+    // queueing a chain of writes behind a slow IndexedDB.
+    if (this.pending.length >= this.flushBatchSize && this.writesQueued === 0) void this.flush();
     else this.scheduleFlush();
     return true;
   }
@@ -178,7 +188,15 @@ export class WriteBehindSeenStore implements SeenStore {
     // The batch is cut now, so each flush is exactly one storage write of what was pending at the call.
     const batch = this.pending;
     this.pending = [];
-    return this.enqueue(() => this.writeBatch(batch));
+    this.writesQueued++;
+    const errorsBefore = this.counters.writeErrors;
+    return this.enqueue(() => this.writeBatch(batch)).finally(() => {
+      this.writesQueued--;
+      // What piled up meanwhile goes next — after a success only: a failing storage is retried on the
+      // flush timer, never in a tight loop.
+      const ok = this.counters.writeErrors === errorsBefore;
+      if (ok && this.writesQueued === 0 && this.pending.length >= this.flushBatchSize && !this.closed) void this.flush();
+    });
   }
 
   /** Flushes and stops persisting; the memory front keeps working. */
