@@ -142,7 +142,11 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
       // Membership knows how big the room is; the gossip sizes its flood phase and fanout by it.
       this.relay.setNetworkSizeHint(pm.table.size + 1);
     });
-    pm.on('neighbor-down', (id) => this.relay.removePeer(id));
+    // While closing, the PeerManager's goodbyes must not make the gossip repair its tree (graft frames
+    // sent to neighbours right before our bye).
+    pm.on('neighbor-down', (id) => {
+      if (!this.closing) this.relay.removePeer(id);
+    });
     pm.on('frame', (from, frame) => this.relay.receiveFrame(from, frame));
     pm.on('error', (err) => this.emit('error', err));
     for (const event of PEER_EVENTS) {
@@ -291,7 +295,8 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
   }
 
   private deliver(m: DeliveredMessage): void {
-    if (m.from === null) return;
+    // A deflated message can finish inflating after close(): nothing is delivered past 'closed'.
+    if (m.from === null || this.closing) return;
     this.delivered++;
     const data = m.payload;
     this.emit('message', {

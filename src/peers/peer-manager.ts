@@ -296,6 +296,8 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
       return conn.close('bad peer id');
     }
     for (const [addr, id] of this.dialAddrs) if (id === remote) this.dialAddrs.delete(addr);
+    // An address that led to another peer than the record said is settled too, or it would stay forever.
+    if (conn.dialAddress !== undefined) this.dialAddrs.delete(conn.dialAddress);
     this.health.dialSettled(remote);
     const existing = this.links.get(remote);
     if (existing !== undefined) {

@@ -1,9 +1,9 @@
 /**
- * A structural pre-check of a frame's msgpack bytes, run before @msgpack/msgpack decodes them.
+ * A structural pre-check of a frame's msgpack bytes, run before the codec reads any field.
  *
- * Why: the msgpack decoder allocates `new Array(n)` for a declared array length before reading the
- * elements, and follows nesting as deep as the input goes. A 1 MiB frame of `dc 04 00` headers (array16 of
- * 1024, nested) would make it allocate gigabytes. This walk allocates nothing and rejects, in one pass:
+ * Why: a general msgpack decoder (@msgpack/msgpack, which we used first) allocates `new Array(n)` for a
+ * declared array length before reading the elements, and follows nesting as deep as the input goes. A
+ * 1 MiB frame of `dc 04 00` headers (array16 of 1024, nested) makes it allocate gigabytes. This walk allocates nothing and rejects, in one pass:
  * maps and ext types (never part of the protocol), the unused byte 0xC1, nesting deeper than
  * MAX_NESTING_DEPTH, arrays longer than MAX_ARRAY_LENGTH, strings longer than MAX_STR_BYTES, any length
  * that runs past the end, more pending elements than bytes left (each needs at least one byte), and

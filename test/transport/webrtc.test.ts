@@ -1,7 +1,7 @@
 /**
  * WebRtcTransport between two Node peers over real WebRTC (@roamhq/wrtc) on loopback. Signaling here is
- * an in-memory bus (the test's stand-in for the signaling server, which has its own tests and a
- * through-the-server test in test/transport/webrtc-signaling.test.ts).
+ * an in-memory bus (the test's stand-in for the signaling server, which has its own tests; WebRTC through
+ * the real server is tested in test/mesh/node-mesh.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { TypedEmitter } from '../../src/core/emitter.js';
