@@ -9,15 +9,14 @@
  *   node.broadcast('hello');
  */
 import { IndexedDbSeenStore } from '../dedup/indexeddb.js';
-import type { SeenStore } from '../relay/types.js';
 import { browserPeerFactory } from '../transport/webrtc/browser-peer.js';
 import { WebRtcTransport } from '../transport/webrtc/webrtc-transport.js';
-import { MeshNode } from './mesh-node.js';
-import { createSignaling, memorySeenStore, NODE_CAPABILITIES, relayParts, resolveBasics, seenStoreLimits, startUp } from './setup.js';
+import type { MeshNode } from './mesh-node.js';
+import { buildMeshNode, createSignaling, memorySeenStore, NODE_CAPABILITIES, resolveBasics, seenStoreLimits, startUp, type NodeSeenStore } from './setup.js';
 import type { MeshNodeOptions } from './types.js';
 
 /** A persistent store per room and peer id: a tab keeps its id across reloads (sessionStorage). */
-function browserSeenStore(options: MeshNodeOptions, peerId: string): SeenStore & { load?: () => Promise<unknown>; flush?: () => Promise<void>; close?: () => Promise<void> } {
+function browserSeenStore(options: MeshNodeOptions, peerId: string): NodeSeenStore {
   const wantsIdb = options.dedup === 'indexeddb' || (options.dedup === undefined && typeof indexedDB !== 'undefined');
   if (typeof options.dedup === 'object') return options.dedup;
   if (!wantsIdb) return memorySeenStore(options);
@@ -60,21 +59,7 @@ export function createMeshNode(options: MeshNodeOptions): MeshNode {
     iceServers: options.iceServers ?? [],
     clock: basics.clock,
   });
-  const node = new MeshNode({
-    localId: basics.peerId,
-    role: basics.role,
-    transport,
-    clock: basics.clock,
-    random: basics.random,
-    seen,
-    peerConfig: basics.peerConfig,
-    ...relayParts(options),
-    onClose: async () => {
-      signaling.close();
-      await transport.close();
-      await seen.close?.();
-    },
-  });
+  const node = buildMeshNode(options, basics, { transport, seen, signaling });
   // A tab can be closed or reloaded at any moment: write the ids of the last second out now, so the
   // reloaded tab finds them (the store otherwise flushes in batches).
   const flushOnHide = (): void => void seen.flush?.();

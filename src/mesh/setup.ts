@@ -16,7 +16,8 @@ import { SignalingError, SignalingErrorCode } from '../signaling/errors.js';
 import { DEFLATE_CAPABILITY } from '../relay/gossip-compression.js';
 import type { PeerId, Role } from '../wire/frames.js';
 import { MAX_PEER_ID_LENGTH, MAX_ROOM_LENGTH } from '../wire/limits.js';
-import type { MeshNode, MeshNodeParts } from './mesh-node.js';
+import { MeshNode, type MeshNodeParts } from './mesh-node.js';
+import type { Transport } from '../core/transport.js';
 import type { MeshNodeOptions } from './types.js';
 
 /** Capabilities every meshcast node announces in its hello. */
@@ -93,6 +94,37 @@ export function createSignaling(options: MeshNodeOptions, basics: ResolvedBasics
     random: basics.random.fork('signaling'),
     ...(options.secret ? { secret: options.secret } : {}),
     ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+  });
+}
+
+/** A seen store as createMeshNode uses it: persistent ones load, flush and close. */
+export type NodeSeenStore = SeenStore & { load?: () => Promise<unknown>; flush?: () => Promise<void>; close?: () => Promise<void> };
+
+/**
+ * Builds the MeshNode both createMeshNode variants run: its parts from the resolved options, and a close
+ * that stops `before` (dialers), signaling, the transport, then flushes and closes the seen store.
+ */
+export function buildMeshNode(
+  options: MeshNodeOptions,
+  basics: ResolvedBasics,
+  io: { transport: Transport; seen: NodeSeenStore; signaling?: SignalingClient | undefined; addrs?: string[]; before?: () => void },
+): MeshNode {
+  return new MeshNode({
+    localId: basics.peerId,
+    role: basics.role,
+    transport: io.transport,
+    clock: basics.clock,
+    random: basics.random,
+    seen: io.seen,
+    ...(io.addrs ? { addrs: io.addrs } : {}),
+    peerConfig: basics.peerConfig,
+    ...relayParts(options),
+    onClose: async () => {
+      io.before?.();
+      io.signaling?.close();
+      await io.transport.close();
+      await io.seen.close?.();
+    },
   });
 }
 

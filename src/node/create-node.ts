@@ -6,10 +6,9 @@
  */
 import WebSocket from 'ws';
 import { BootstrapDialer } from '../mesh/bootstrap.js';
-import { MeshNode } from '../mesh/mesh-node.js';
-import { createSignaling, memorySeenStore, NODE_CAPABILITIES, relayParts, resolveBasics, seenStoreLimits, startUp } from '../mesh/setup.js';
+import type { MeshNode } from '../mesh/mesh-node.js';
+import { buildMeshNode, createSignaling, memorySeenStore, NODE_CAPABILITIES, resolveBasics, seenStoreLimits, startUp, type NodeSeenStore } from '../mesh/setup.js';
 import type { MeshNodeOptions } from '../mesh/types.js';
-import type { SeenStore } from '../relay/types.js';
 import type { SignalingClient } from '../signaling/client.js';
 import type { WebSocketConstructor } from '../signaling/index.js';
 import { CompositeTransport, type RoutedTransport } from '../transport/composite.js';
@@ -51,7 +50,7 @@ export function parseListenAddress(value: string): { host: string; port: number 
   return { host: parsed.host, port: /:0$/.test(value) ? 0 : parsed.port };
 }
 
-function nodeSeenStore(options: NodeMeshOptions): SeenStore & { load?: () => Promise<unknown>; close?: () => Promise<void> } {
+function nodeSeenStore(options: NodeMeshOptions): NodeSeenStore {
   if (typeof options.dedup === 'object') return options.dedup;
   if (options.seenFile) {
     return new FileSeenStore({ path: options.seenFile, ...seenStoreLimits(options) });
@@ -102,23 +101,7 @@ export function createMeshNode(options: NodeMeshOptions): NodeMeshNode {
   // Filled in once the listener is bound (port 0 → the real port), before the node starts.
   const addrs: string[] = [];
   let bootstrap: BootstrapDialer | undefined;
-  const node = new MeshNode({
-    localId: basics.peerId,
-    role: basics.role,
-    transport,
-    clock: basics.clock,
-    random: basics.random,
-    seen,
-    addrs,
-    peerConfig: basics.peerConfig,
-    ...relayParts(options),
-    onClose: async () => {
-      bootstrap?.stop();
-      signaling?.close();
-      await transport.close();
-      await seen.close?.();
-    },
-  }) as NodeMeshNode;
+  const node = buildMeshNode(options, basics, { transport, seen, signaling, addrs, before: () => bootstrap?.stop() }) as NodeMeshNode;
   node.listenAddress = () => tcp?.listenAddress();
   if (options.connect?.length) {
     bootstrap = new BootstrapDialer(transport, basics.clock, basics.random.fork('bootstrap'), options.connect.map(tcpAddress), (id) =>

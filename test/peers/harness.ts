@@ -2,6 +2,7 @@
  * Test harness: PeerManagers on the deterministic simulator, with a log of every peer event in virtual
  * time (ms since the cluster was built) so tests can assert timelines.
  */
+import { PEER_EVENTS } from '../../src/mesh/mesh-node.js';
 import { PeerManager } from '../../src/peers/index.js';
 import type { PeerConfigInput, PeerManagerEvents } from '../../src/peers/index.js';
 import { SimNetwork } from '../../src/transport/sim/index.js';
@@ -16,17 +17,7 @@ export interface LoggedEvent {
   peer: PeerId;
 }
 
-const LOGGED: (keyof PeerManagerEvents)[] = [
-  'peer:connected',
-  'peer:disconnected',
-  'peer:suspect',
-  'peer:unreachable',
-  'peer:down',
-  'peer:failed',
-  'peer:dead',
-  'peer:recovered',
-  'peer:gave-up',
-];
+const LOGGED: readonly (keyof PeerManagerEvents)[] = PEER_EVENTS;
 
 export interface ClusterOptions {
   net?: Partial<SimNetworkOptions>;
