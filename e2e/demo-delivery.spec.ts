@@ -68,11 +68,17 @@ test('the room switches from flood to gossip during a stream of 200 messages: no
   const [sender, switcher] = tabs as [Page, Page];
   const receivers = tabs.slice(1);
 
-  // The sender streams one message every 10 ms and records the mode it was in for each.
+  // The sender streams one message every 10 ms and records the mode it was in for each. So that the
+  // switch lands mid-stream however loaded the machine is, it holds the last 80 until the announcement
+  // has reached it (bounded: the assertions below catch a switch that never came).
   const streaming = sender.evaluate(async (count) => {
     const hook = window.meshcastDemo!;
     const modes: string[] = [];
     for (let i = 0; i < count; i++) {
+      if (i === count - 80) {
+        const deadline = performance.now() + 15_000;
+        while (hook.node.mode !== 'gossip' && performance.now() < deadline) await new Promise((done) => setTimeout(done, 20));
+      }
       hook.send(`stream ${i}`);
       modes.push(hook.node.mode);
       await new Promise((done) => setTimeout(done, 10));
