@@ -3,6 +3,7 @@
  * Every key is from a fixed set (reasons below, WireError codes), so the maps stay small whatever the
  * network sends.
  */
+import type { HelloFailure } from '../hello.js';
 import type { WireErrorCode } from '../../wire/errors.js';
 
 /**
@@ -10,6 +11,8 @@ import type { WireErrorCode } from '../../wire/errors.js';
  * with the 'close' / 'dial-failed' event.
  */
 export type TcpCloseCause =
+  /** The first frame was refused (see judgeFirstFrame): a bye, another version, our own id, … */
+  | HelloFailure
   /** close() was called on the connection. */
   | 'local'
   /** The remote closed its side (FIN) without a bye. */

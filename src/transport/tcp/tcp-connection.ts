@@ -21,7 +21,7 @@ import { WireError } from '../../wire/errors.js';
 import { ByeCode, type PeerId, type Role } from '../../wire/frames.js';
 import { LENGTH_PREFIX_BYTES } from '../../wire/limits.js';
 import { StreamFramer } from '../../wire/stream.js';
-import { byeFrameBytes, judgeFirstFrame } from './handshake.js';
+import { byeFrameBytes, judgeFirstFrame } from '../hello.js';
 import type { TcpLimits } from './limits.js';
 import { bump, type TcpCloseCause, type TcpStats } from './stats.js';
 import { writeChunks } from './write-batch.js';

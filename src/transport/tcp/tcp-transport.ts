@@ -21,7 +21,7 @@ import type { Transport, TransportEvents } from '../../core/transport.js';
 import { encodeFrame } from '../../wire/codec.js';
 import { ByeCode, type PeerId, type Role } from '../../wire/frames.js';
 import { formatTcpAddress, parseTcpAddress } from './address.js';
-import { helloFrame } from './handshake.js';
+import { helloFrame } from '../hello.js';
 import { resolveTcpLimits, type TcpLimits } from './limits.js';
 import { bump, copyTcpStats, emptyTcpStats, type TcpAdmissionReject, type TcpStats } from './stats.js';
 import { TcpConnection, type TcpConnectionHooks, type TcpLogger } from './tcp-connection.js';

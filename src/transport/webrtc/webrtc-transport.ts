@@ -11,7 +11,8 @@ import { RealClock, type Clock, type TimerHandle } from '../../core/clock.js';
 import { TypedEmitter } from '../../core/emitter.js';
 import type { Transport, TransportEvents } from '../../core/transport.js';
 import type { PeerId, Role } from '../../wire/frames.js';
-import { checkHello, encodeBye, encodeHello } from '../hello.js';
+import { byeFrameBytes, helloFrame, judgeFirstFrame } from '../hello.js';
+import { encodeFrame } from '../../wire/codec.js';
 import { DEFAULT_WEBRTC_LIMITS, type WebRtcLimits } from './limits.js';
 import type { SimplePeerFactory, SimplePeerInstance } from './simple-peer-types.js';
 import { WebRtcConnection } from './webrtc-connection.js';
@@ -144,7 +145,7 @@ export class WebRtcTransport extends TypedEmitter<TransportEvents> implements Tr
       if (this.pending.get(remoteId) === n) this.options.signaling.signal(remoteId, JSON.stringify(data));
     });
     // Written now so it is the first message on the channel: simple-peer queues writes until it opens.
-    peer.write(encodeHello({ peerId: this.localPeerId, role: this.role, capabilities: this.capabilities }));
+    peer.write(encodeFrame(helloFrame({ peerId: this.localPeerId, role: this.role, capabilities: this.capabilities })));
     peer.on('data', (message) => this.onHello(n, message));
     peer.on('error', (err) => this.giveUp(n, err.code ?? err.message));
     peer.on('close', () => this.giveUp(n, 'channel closed during negotiation'));
@@ -206,10 +207,10 @@ export class WebRtcTransport extends TypedEmitter<TransportEvents> implements Tr
 
   private onHello(n: Negotiation, message: Uint8Array): void {
     if (this.pending.get(n.remoteId) !== n) return;
-    const check = checkHello(message, this.localPeerId, n.remoteId);
+    const check = judgeFirstFrame(message, this.localPeerId, { maxFrameBytes: this.limits.maxFrameBytes }, n.remoteId);
     if (!check.ok) {
-      if (check.wireCode) this.countWireError(check.wireCode);
-      n.peer.write(encodeBye(check.code, check.reason));
+      if (check.wireError) this.countWireError(check.wireError);
+      if (check.bye) n.peer.write(byeFrameBytes(check.bye.code, check.bye.reason));
       return this.giveUp(n, check.reason);
     }
     this.clock.cancelTimer(n.timer);
