@@ -6,9 +6,21 @@ import { MESSAGE_ID_BYTES } from '../wire/limits.js';
 import { messageIdToKey } from '../wire/ids.js';
 import type { DeliveredMessage } from './types.js';
 
-/** messageIdToKey, or undefined for an id of the wrong shape (bad input from the network: counted by callers). */
+/** The id last turned into a key, and that key: one frame's id is looked up by several layers in a row. */
+let lastId: MessageId | undefined;
+let lastKey = '';
+
+/**
+ * messageIdToKey, or undefined for an id of the wrong shape (bad input from the network: counted by callers).
+ * Remembers its last answer by the id's identity (ids are never mutated once minted or decoded), so the
+ * relay, the gossip and the cache looking up one frame build its key once.
+ */
 export function safeMessageKey(id: MessageId): string | undefined {
-  return id instanceof Uint8Array && id.length === MESSAGE_ID_BYTES ? messageIdToKey(id) : undefined;
+  if (id === lastId) return lastKey;
+  if (!(id instanceof Uint8Array) || id.length !== MESSAGE_ID_BYTES) return undefined;
+  lastKey = messageIdToKey(id);
+  lastId = id;
+  return lastKey;
 }
 
 /** What the application receives for `frame`, which arrived from `from` (null: this node's own). */
