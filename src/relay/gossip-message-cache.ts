@@ -14,6 +14,40 @@ import type { MsgFrame, PeerId, Route } from '../wire/frames.js';
 export const Holding = { Announced: 1, Sent: 2, Confirmed: 3 } as const;
 export type Holding = (typeof Holding)[keyof typeof Holding];
 
+/**
+ * Per cached message: what each peer holds (see Holding). A message meets a handful of peers (its
+ * sender, the tree links, the lazy pushes), so one short array of [peer, holding, peer, holding, …]
+ * scanned in order beats a Map per message (a hash table allocated, and kept, for every message).
+ */
+export class Holdings {
+  private readonly pairs: Array<PeerId | Holding> = [];
+
+  get size(): number {
+    return this.pairs.length / 2;
+  }
+
+  get(peer: PeerId): Holding | undefined {
+    const i = this.find(peer);
+    return i < 0 ? undefined : (this.pairs[i + 1] as Holding);
+  }
+
+  has(peer: PeerId): boolean {
+    return this.find(peer) >= 0;
+  }
+
+  set(peer: PeerId, holding: Holding): void {
+    const i = this.find(peer);
+    if (i >= 0) this.pairs[i + 1] = holding;
+    else this.pairs.push(peer, holding);
+  }
+
+  private find(peer: PeerId): number {
+    const p = this.pairs;
+    for (let i = 0; i < p.length; i += 2) if (p[i] === peer) return i;
+    return -1;
+  }
+}
+
 export interface CachedMessage {
   readonly key: string;
   /** The frame as first received (or as broadcast): its encoding and payload are what we relay. */
@@ -30,8 +64,8 @@ export interface CachedMessage {
   pushCopies: number;
   /** Whether the lazy push has announced it. */
   announced: boolean;
-  /** Per peer: what we know it has (see Holding). Only peers in the peer table are recorded. */
-  readonly holders: Map<PeerId, Holding>;
+  /** Per peer: what we know it has. Only peers in the peer table are recorded. */
+  readonly holders: Holdings;
 }
 
 export interface MessageCacheLimits {
@@ -77,8 +111,11 @@ export class MessageCache {
     firstRoute: Route,
     raw?: Uint8Array,
   ): CachedMessage {
-    const existing = this.byKey.get(key);
-    if (existing !== undefined) return existing;
+    return this.byKey.get(key) ?? this.insert(key, frame, now, firstRoute, raw);
+  }
+
+  /** add() for a key the caller just found absent: saves the lookup on the per-message hot path. */
+  insert(key: string, frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage {
     const entry: CachedMessage = {
       key,
       frame,
@@ -88,7 +125,7 @@ export class MessageCache {
       firstRoute,
       pushCopies: firstRoute === 'push' ? 1 : 0,
       announced: false,
-      holders: new Map(),
+      holders: new Holdings(),
     };
     this.byKey.set(key, entry);
     this.order.push(entry);
@@ -137,7 +174,7 @@ export class MessageCache {
     for (let i = this.order.length - 1; i >= this.head && out.length < max; i--) {
       const entry = this.order[i] as CachedMessage;
       if (entry.firstSeen < from) break;
-      if (entry.firstSeen <= to && this.byKey.get(entry.key) === entry) out.push(entry);
+      if (entry.firstSeen <= to) out.push(entry);
     }
     return out;
   }
@@ -177,10 +214,9 @@ export class MessageCache {
     if (oldest === undefined) return false;
     this.order[this.head] = undefined as unknown as CachedMessage;
     this.head++;
-    if (this.byKey.get(oldest.key) === oldest) {
-      this.byKey.delete(oldest.key);
-      this.bytes -= oldest.frame.payload.length + (oldest.raw?.length ?? 0);
-    }
+    // Entries leave only through here, and each key is in `order` once: no need to check the map first.
+    this.byKey.delete(oldest.key);
+    this.bytes -= oldest.frame.payload.length + (oldest.raw?.length ?? 0);
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.announcedUpTo = Math.max(0, this.announcedUpTo - this.head);

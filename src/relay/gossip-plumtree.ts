@@ -149,7 +149,7 @@ export class MissingTracker {
 
   /** The id arrived (or is given up): forget it. */
   resolve(key: string): void {
-    this.missing.delete(key);
+    if (this.missing.size > 0) this.missing.delete(key); // every new message asks; usually nothing is missing
   }
 
   /** Sets when `key` falls due next. */

@@ -45,8 +45,10 @@ export class GossipRepair {
     const delay = viaIhave ? options.graftTimeout : 0;
     for (const id of ids) {
       const key = safeMessageKey(id) as string;
-      if (seen.has(key)) cache.get(key)?.holders.set(peer.id, Holding.Confirmed);
-      else this.missing.announce(key, id, announcer, delay);
+      // Most announced ids are recent, so cached: one lookup for those.
+      const cached = cache.get(key);
+      if (cached !== undefined) cached.holders.set(peer.id, Holding.Confirmed);
+      else if (!seen.has(key)) this.missing.announce(key, id, announcer, delay);
     }
   }
 

@@ -188,7 +188,7 @@ export class GossipProtocol {
     this.origins.note(this.localId, now);
     this.counters.broadcasts++;
     if (this.peers.size > 0 && this.peers.countEager() === 0) this.graftRandomLazy();
-    this.relay(this.cache.add(key, frame, now, 'push', raw), undefined);
+    this.relay(this.cache.insert(key, frame, now, 'push', raw), undefined);
     this.scheduler.armFlush();
     return id;
   }
@@ -260,7 +260,7 @@ export class GossipProtocol {
     this.seen.add(key, now);
     this.repair.missing.resolve(key);
     this.origins.note(frame.origin, now);
-    const entry = this.cache.add(key, frame, now, 'flood');
+    const entry = this.cache.insert(key, frame, now, 'flood');
     if (peer !== undefined) entry.holders.set(peer.id, Holding.Confirmed);
     this.scheduler.armFlush();
     return true;
@@ -278,16 +278,16 @@ export class GossipProtocol {
       return false;
     }
     const known = this.cache.get(key);
-    if (known !== undefined || this.seen.has(key)) {
+    const now = this.env.clock.now();
+    // seen.add answers "new?" and records it in one lookup.
+    if (known !== undefined || !this.seen.add(key, now)) {
       this.counters.duplicates++;
       if (peer !== undefined) this.onDuplicate(known, frame.route, peer);
       return false;
     }
-    const now = this.env.clock.now();
-    this.seen.add(key, now);
     this.repair.missing.resolve(key);
     this.origins.note(frame.origin, now);
-    const entry = this.cache.add(key, frame, now, frame.route);
+    const entry = this.cache.insert(key, frame, now, frame.route);
     if (peer !== undefined) {
       entry.holders.set(peer.id, Holding.Confirmed);
       // Plumtree: the peer that pushed us a new message is a tree link.
@@ -408,7 +408,20 @@ export class GossipProtocol {
       return;
     }
     for (const p of peers) if (entry.holders.get(p) !== Holding.Confirmed) entry.holders.set(p, Holding.Sent);
-    this.edge.emit({ ...entry.frame, hops, route }, peers, entry);
+    const f = entry.frame;
+    const frame: MsgFrame = {
+      kind: 'msg',
+      id: f.id,
+      origin: f.origin,
+      seq: f.seq,
+      hops,
+      priority: f.priority,
+      route,
+      encoding: f.encoding,
+      payload: f.payload,
+    };
+    if (f.signature !== undefined) frame.signature = f.signature;
+    this.edge.emit(frame, peers, entry);
   }
 
   // ---- introspection -----------------------------------------------------------------------------

@@ -288,14 +288,14 @@ export class MessageRelay extends TypedEmitter<MessageRelayEvents> {
       this.invalidFrames++;
       return;
     }
-    if (this.seen.has(key)) this.perMode[this.modeValue].duplicates++;
     if (gossipsIn(this.modeValue)) {
       // Every route goes to the gossip (its own direct copies use route 'flood' too): it dedups on the
       // shared store, delivers through onGossipDelivery (which floods when this mode floods the
       // message) and forwards by its own rules (tree push, lazy ihave, prune on tree cycles).
-      this.gossip.receiveMessage(frame, fromPeer);
+      if (!this.gossip.receiveMessage(frame, fromPeer) && this.seen.has(key)) this.perMode[this.modeValue].duplicates++;
       return;
     }
+    if (this.seen.has(key)) this.perMode[this.modeValue].duplicates++;
     // Flood mode: any copy, including a pushed or pulled one in flight across a switch.
     if (frame.encoding !== 'raw') {
       // Only the gossip sends deflated payloads (to peers that negotiated it) and inflating is

@@ -69,8 +69,11 @@ export interface RelayEnv {
  */
 export interface SeenStore {
   has(key: string): boolean;
-  /** Records `key` as seen at `now` (ms on the injected clock's timeline). */
-  add(key: string, now: number): void;
+  /**
+   * Records `key` as seen at `now` (ms on the injected clock's timeline); returns true when it was new
+   * (the relay asks "new?" and records in one call on its hot path).
+   */
+  add(key: string, now: number): boolean;
   /** Drops entries older than the TTL; returns how many were dropped. */
   prune(now: number): number;
   readonly size: number;
