@@ -55,7 +55,7 @@ describe('write batching', () => {
     expect(out.map((f) => Buffer.from(f).toString('hex'))).toEqual(
       [...small, large, msg(5)].map((f) => Buffer.from(f).toString('hex')),
     );
-    expect(chunks[0]).toEqual(encodeLengthPrefixedBatch(small));
+    expect(new Uint8Array(chunks[0]!)).toEqual(encodeLengthPrefixedBatch(small));
   });
 });
 
