@@ -23,9 +23,12 @@ export interface Clock {
  * backwards when the wall clock is adjusted — falling back to Date.now() where performance is missing.
  */
 export class RealClock implements Clock {
+  /** Looked up once: now() runs several times per message (Node's timeOrigin is a getter). */
+  private readonly perf = (globalThis as { performance?: { now(): number; timeOrigin?: number } }).performance;
+  private readonly origin = this.perf?.timeOrigin;
+
   now(): number {
-    const perf = (globalThis as { performance?: { now(): number; timeOrigin?: number } }).performance;
-    return perf && perf.timeOrigin !== undefined ? perf.timeOrigin + perf.now() : Date.now();
+    return this.origin !== undefined ? this.origin + this.perf!.now() : Date.now();
   }
 
   setTimer(delayMs: number, fn: () => void): TimerHandle {

@@ -19,7 +19,7 @@ import { MessageRelay, type MessageRelayStats, type ModeChange } from '../relay/
 import type { DeliveredMessage, RelayFrame, SeenStore } from '../relay/types.js';
 import { encodeFrame } from '../wire/codec.js';
 import type { GossipOptionsInput } from '../relay/gossip-options.js';
-import type { PeerId, RelayMode, Role } from '../wire/frames.js';
+import type { PeerId, Priority, RelayMode, Role } from '../wire/frames.js';
 import { messageIdToKey } from '../wire/ids.js';
 import type { MeshBroadcastOptions, MeshMessage, MeshPeerInfo } from './types.js';
 
@@ -298,15 +298,22 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
     // A deflated message can finish inflating after close(): nothing is delivered past 'closed'.
     if (m.from === null || this.closing) return;
     this.delivered++;
-    const data = m.payload;
-    this.emit('message', {
-      id: m.key,
-      origin: m.origin,
-      from: m.from,
-      hops: m.hops,
-      priority: m.priority,
-      data,
-      text: () => utf8Decoder.decode(data),
-    });
+    this.emit('message', new ReceivedMessage(m.key, m.origin, m.from, m.hops, m.priority, m.payload));
+  }
+}
+
+/** What 'message' listeners get. A class, so text() is one shared method, not a closure per message. */
+class ReceivedMessage implements MeshMessage {
+  constructor(
+    readonly id: string,
+    readonly origin: PeerId,
+    readonly from: PeerId,
+    readonly hops: number,
+    readonly priority: Priority,
+    readonly data: Uint8Array,
+  ) {}
+
+  text(): string {
+    return utf8Decoder.decode(this.data);
   }
 }

@@ -12,6 +12,9 @@ export function adaptiveFanout(networkSize: number, constant: number): number {
   return Math.ceil(Math.log(Math.max(1, networkSize))) + constant;
 }
 
+/** How stale an origin's recorded last sighting may get before a new sighting refreshes it (ms). */
+export const ORIGIN_REFRESH_MS = 1_000;
+
 /** Distinct recent origins, bounded (oldest sighting dropped first), for the network-size estimate. */
 export class OriginTracker {
   /** origin → last time one of its messages arrived, in last-sighting order. */
@@ -24,6 +27,10 @@ export class OriginTracker {
   }
 
   note(origin: string, now: number): void {
+    // Once per message on the hot path: a sighting under a second after the recorded one changes nothing
+    // the estimate needs (a window of maxMessageAge), so it costs one lookup instead of a delete and a set.
+    const last = this.lastSeen.get(origin);
+    if (last !== undefined && now - last < ORIGIN_REFRESH_MS && now >= last) return;
     this.lastSeen.delete(origin);
     this.lastSeen.set(origin, now);
     if (this.lastSeen.size > this.maxOrigins) {

@@ -47,8 +47,23 @@ function idsSize(ids: readonly MessageId[]): number {
   return total;
 }
 
-/** Bytes of encodeFrame(frame) for a relay frame with valid fields. */
+/** The frame last measured and its size: the relay's and the gossip's counters measure one frame in a row. */
+let lastFrame: RelayFrame | undefined;
+let lastSize = 0;
+
+/**
+ * Bytes of encodeFrame(frame) for a relay frame with valid fields. Remembers its last answer by the frame's
+ * identity (frames are never mutated once built or decoded).
+ */
 export function relayFrameSize(frame: RelayFrame): number {
+  if (frame !== lastFrame) {
+    lastSize = computeRelayFrameSize(frame);
+    lastFrame = frame;
+  }
+  return lastSize;
+}
+
+function computeRelayFrameSize(frame: RelayFrame): number {
   const envelope = uintSize(PROTOCOL_VERSION) + uintSize(KIND_CODES[frame.kind]);
   switch (frame.kind) {
     case 'msg': {

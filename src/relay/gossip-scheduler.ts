@@ -54,7 +54,8 @@ export class GossipScheduler {
   armFlush(): void {
     if (!this.active) return;
     const due = this.work.nextFlushAt();
-    if (due === undefined) return;
+    // Called for every cached message: usually a flush is armed already for an earlier id.
+    if (due === undefined || due >= this.flushAt) return;
     const now = this.clock.now();
     const at = Math.max(due, now);
     if (at >= this.flushAt) return;
