@@ -1,10 +1,15 @@
 /**
  * MemorySeenStore: the in-memory dedup set every relay uses on its hot path, and the front of the
- * persistent stores. A Set answers has/add; a queue in insertion order (time order when the clock is
- * monotonic) lets expiry and oldest-first eviction work from the head in amortised O(1).
+ * persistent stores. Message ids live in an IdTable (typed arrays: no string and no object per id, see
+ * core/id-table.ts); any other key (the SeenStore interface takes strings) in a Set beside it. A queue in
+ * insertion order (time order when the clock is monotonic) lets expiry and oldest-first eviction work
+ * from the head in amortised O(1).
  */
+import { IdTable, IdWords } from '../core/id-table.js';
+import type { MessageId } from '../wire/frames.js';
 import type { SeenStore } from '../relay/types.js';
 import { DEFAULT_MAX_SEEN_ENTRIES, DEFAULT_SEEN_TTL_MS } from './limits.js';
+import { SeenQueue } from './seen-queue.js';
 
 export interface MemorySeenStoreOptions {
   /** How long an id is remembered (ms). Default DEFAULT_SEEN_TTL_MS (the gossip's maxMessageAge). */
@@ -28,17 +33,14 @@ function positiveOr(value: number | undefined, fallback: number): number {
 export class MemorySeenStore implements SeenStore {
   readonly ttlMs: number;
   readonly maxEntries: number;
-  private readonly keys = new Set<string>();
-  /**
-   * Every key of `keys` with the time it was first seen, in insertion order, as two parallel queues read
-   * from `head` (invariant: exactly the live entries). Expiry and eviction pop from here. Iterating the
-   * Set for that cannot work: deleted entries stay in V8's table as holes until it rehashes and every new
-   * iterator walks them again, so popping the head of a full table cost O(size) per add (measured: 20 µs
-   * per message once past maxEntries, against under 1 µs with the queue).
-   */
-  private queueKeys: string[] = [];
-  private queueTimes: number[] = [];
-  private head = 0;
+  private readonly ids = new IdTable();
+  /** Keys that are not 32 lowercase hex digits (messageIdToKey's form). */
+  private readonly others = new Set<string>();
+  /** Every entry, oldest first (invariant: exactly what `ids` and `others` hold). */
+  private readonly queue = new SeenQueue();
+  /** Scratch for the id being looked up, and one for the entry being popped. */
+  private readonly w = new IdWords();
+  private readonly popped = new IdWords();
   private expiredCount = 0;
   private evictedCount = 0;
 
@@ -48,11 +50,16 @@ export class MemorySeenStore implements SeenStore {
   }
 
   get size(): number {
-    return this.keys.size;
+    return this.queue.length;
   }
 
   has(key: string): boolean {
-    return this.keys.has(key);
+    return this.w.fromKey(key) ? this.ids.has(this.w) : this.others.has(key);
+  }
+
+  /** has() by the raw 16-byte id, without building its key. */
+  hasId(id: MessageId): boolean {
+    return this.ids.has(this.w.fromId(id));
   }
 
   /**
@@ -60,39 +67,32 @@ export class MemorySeenStore implements SeenStore {
    * an id is remembered for ttlMs after it was first seen. Returns true when the key was new.
    */
   add(key: string, now: number): boolean {
+    if (this.w.fromKey(key)) return this.addWords(now);
     this.expireHead(now);
-    const before = this.keys.size;
-    this.keys.add(key); // one hash lookup for both "is it new?" and "remember it"
-    if (this.keys.size === before) return false;
-    this.queueKeys.push(key);
-    this.queueTimes.push(now);
-    while (this.keys.size > this.maxEntries) {
-      this.popHead();
-      this.evictedCount++;
-    }
+    const before = this.others.size;
+    this.others.add(key);
+    if (this.others.size === before) return false;
+    this.queue.push(this.w, key, now);
+    this.evictOverMax();
     return true;
+  }
+
+  /** add() by the raw 16-byte id, without building its key. */
+  addId(id: MessageId, now: number): boolean {
+    this.w.fromId(id);
+    return this.addWords(now);
   }
 
   /** Drops every entry older than the TTL (a full scan: it also catches out-of-order times). */
   prune(now: number): number {
     const cutoff = now - this.ttlMs;
-    const keys: string[] = [];
-    const times: number[] = [];
     let dropped = 0;
-    for (let i = this.head; i < this.queueKeys.length; i++) {
-      const key = this.queueKeys[i]!;
-      const time = this.queueTimes[i]!;
-      if (time <= cutoff) {
-        this.keys.delete(key);
-        dropped++;
-      } else {
-        keys.push(key);
-        times.push(time);
-      }
-    }
-    this.queueKeys = keys;
-    this.queueTimes = times;
-    this.head = 0;
+    this.queue.filter((n) => {
+      if (this.queue.timeAt(n) > cutoff) return true;
+      this.forget(this.queue.at(n, this.popped));
+      dropped++;
+      return false;
+    });
     this.expiredCount += dropped;
     return dropped;
   }
@@ -100,39 +100,51 @@ export class MemorySeenStore implements SeenStore {
   /** Live entries as [key, time first seen], oldest first (for persistent stores' snapshots). */
   snapshot(): Array<[string, number]> {
     const out: Array<[string, number]> = [];
-    for (let i = this.head; i < this.queueKeys.length; i++) out.push([this.queueKeys[i]!, this.queueTimes[i]!]);
+    for (let n = 0; n < this.queue.length; n++) {
+      const other = this.queue.at(n, this.popped);
+      out.push([other ?? this.popped.toKey(), this.queue.timeAt(n)]);
+    }
     return out;
   }
 
   clear(): void {
-    this.keys.clear();
-    this.queueKeys = [];
-    this.queueTimes = [];
-    this.head = 0;
+    this.ids.clear();
+    this.others.clear();
+    this.queue.clear();
   }
 
   getStats(): SeenStoreStats {
-    return { size: this.keys.size, expired: this.expiredCount, evicted: this.evictedCount };
+    return { size: this.queue.length, expired: this.expiredCount, evicted: this.evictedCount };
+  }
+
+  /** add() of the id in `this.w`. */
+  private addWords(now: number): boolean {
+    this.expireHead(now); // may use `popped`, never `w`
+    if (!this.ids.set(this.w, 0)) return false; // one probe answers "new?" and records it
+    this.queue.push(this.w, undefined, now);
+    this.evictOverMax();
+    return true;
+  }
+
+  private evictOverMax(): void {
+    while (this.queue.length > this.maxEntries) {
+      this.forget(this.queue.shift(this.popped));
+      this.evictedCount++;
+    }
   }
 
   /** Cheap expiry on the hot path: pops expired entries off the head (each entry is popped once). */
   private expireHead(now: number): void {
     const cutoff = now - this.ttlMs;
-    while (this.head < this.queueTimes.length && this.queueTimes[this.head]! <= cutoff) {
-      this.popHead();
+    while (this.queue.length > 0 && this.queue.headTime() <= cutoff) {
+      this.forget(this.queue.shift(this.popped));
       this.expiredCount++;
     }
   }
 
-  /** Forgets the oldest entry (the queue is never empty when this is called). */
-  private popHead(): void {
-    this.keys.delete(this.queueKeys[this.head]!);
-    this.head++;
-    if (this.head > 1024 && this.head * 2 > this.queueKeys.length) {
-      // Reclaim the popped prefix now and then: amortised O(1) per entry.
-      this.queueKeys = this.queueKeys.slice(this.head);
-      this.queueTimes = this.queueTimes.slice(this.head);
-      this.head = 0;
-    }
+  /** Removes a popped entry from its table: `other` for a non-id key, else the id in `popped`. */
+  private forget(other: string | undefined): void {
+    if (other === undefined) this.ids.delete(this.popped);
+    else this.others.delete(other);
   }
 }

@@ -12,6 +12,8 @@
 import { RealClock } from '../core/clock.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { SeenStore } from '../relay/types.js';
+import type { MessageId } from '../wire/frames.js';
+import { messageIdToKey } from '../wire/ids.js';
 import {
   DEFAULT_COMPACTION_FACTOR,
   DEFAULT_FLUSH_BATCH_SIZE,
@@ -135,9 +137,25 @@ export class WriteBehindSeenStore implements SeenStore {
     return this.memory.has(key);
   }
 
+  hasId(id: MessageId): boolean {
+    return this.memory.hasId(id);
+  }
+
+  addId(id: MessageId, now: number): boolean {
+    if (!this.memory.addId(id, now)) return false;
+    // Storage holds keys: the string is built only for a new id, and only here.
+    if (!this.closed) this.queueWrite(messageIdToKey(id), now);
+    return true;
+  }
+
   add(key: string, now: number): boolean {
     if (!this.memory.add(key, now)) return false;
     if (this.closed || key.length > MAX_SEEN_KEY_LENGTH) return true;
+    this.queueWrite(key, now);
+    return true;
+  }
+
+  private queueWrite(key: string, now: number): void {
     this.pending.push([key, now]);
     if (this.pending.length > this.memory.maxEntries) {
       // Storage is slower than arrivals: keep the newest ids (the store itself remembers no more).
@@ -149,7 +167,6 @@ export class WriteBehindSeenStore implements SeenStore {
     // queueing a chain of writes behind a slow IndexedDB.
     if (this.pending.length >= this.flushBatchSize && this.writesQueued === 0) void this.flush();
     else this.scheduleFlush();
-    return true;
   }
 
   prune(now: number): number {

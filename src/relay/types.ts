@@ -74,6 +74,12 @@ export interface SeenStore {
    * (the relay asks "new?" and records in one call on its hot path).
    */
   add(key: string, now: number): boolean;
+  /**
+   * Optional fast path: has/add by the raw 16-byte id, so the relay builds no key string per message
+   * (MemorySeenStore and the persistent stores have them; a store without them gets keys).
+   */
+  hasId?(id: MessageId): boolean;
+  addId?(id: MessageId, now: number): boolean;
   /** Drops entries older than the TTL; returns how many were dropped. */
   prune(now: number): number;
   readonly size: number;

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { messageIdToKey } from '../../src/wire/ids.js';
 import { MemorySeenStore } from '../../src/dedup/memory.js';
 import { DEFAULT_MAX_SEEN_ENTRIES, DEFAULT_SEEN_TTL_MS } from '../../src/dedup/limits.js';
+
+/** A message id whose bytes vary in every word (so the id table hashes all of them). */
+function idOf(n: number): Uint8Array {
+  const id = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) id[i] = (n * 37 + i * 11) & 0xff;
+  return id;
+}
 
 describe('MemorySeenStore', () => {
   it('uses the named defaults', () => {
@@ -66,7 +74,8 @@ describe('MemorySeenStore', () => {
           let now = 0;
           for (const [k, dt] of ops) {
             now += dt;
-            const key = `k${k}`;
+            // Even k: a message id's key (the IdTable path); odd k: any other string (the Set path).
+            const key = k % 2 === 0 ? messageIdToKey(idOf(k)) : `k${k}`;
             // Model: expire the head, add when absent, evict the oldest past the bound.
             for (const [mk, t] of model) if (t <= now - ttl) model.delete(mk);
             const fresh = !model.has(key);
@@ -75,9 +84,39 @@ describe('MemorySeenStore', () => {
             expect(store.add(key, now)).toBe(fresh);
             expect(store.size).toBe(model.size);
             for (const mk of model.keys()) expect(store.has(mk)).toBe(true);
+            for (let j = 0; j <= 20; j += 2) expect(store.hasId(idOf(j))).toBe(model.has(messageIdToKey(idOf(j))));
+            expect(store.snapshot()).toEqual([...model]);
           }
         },
       ),
     );
+  });
+});
+
+describe('MemorySeenStore by id', () => {
+  it('addId / hasId and add / has by key are one store', () => {
+    const store = new MemorySeenStore();
+    expect(store.addId(idOf(1), 0)).toBe(true);
+    expect(store.has(messageIdToKey(idOf(1)))).toBe(true);
+    expect(store.add(messageIdToKey(idOf(1)), 1)).toBe(false);
+    expect(store.add(messageIdToKey(idOf(2)), 1)).toBe(true);
+    expect(store.hasId(idOf(2))).toBe(true);
+    // An uppercase key is not messageIdToKey's form: it is a different key.
+    expect(store.has(messageIdToKey(idOf(2)).toUpperCase())).toBe(false);
+    expect(store.snapshot()).toEqual([
+      [messageIdToKey(idOf(1)), 0],
+      [messageIdToKey(idOf(2)), 1],
+    ]);
+  });
+
+  it('prune drops old ids and keys alike and keeps the rest in order', () => {
+    const store = new MemorySeenStore({ ttlMs: 10 });
+    store.addId(idOf(1), 0);
+    store.add('other', 5);
+    store.addId(idOf(2), 8);
+    expect(store.prune(16)).toBe(2);
+    expect(store.snapshot()).toEqual([[messageIdToKey(idOf(2)), 8]]);
+    expect(store.hasId(idOf(1))).toBe(false);
+    expect(store.has('other')).toBe(false);
   });
 });

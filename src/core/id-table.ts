@@ -1,0 +1,212 @@
+/**
+ * IdTable: a hash table from 16-byte message ids to numbers, in typed arrays — the relay's per-message
+ * lookups (seen ids, the gossip's message cache) without a string key per message.
+ *
+ * Why not a Map keyed by the id's hex string: every message then makes a 32-character string that the
+ * seen store and the cache keep alive for seconds, so each one is copied out of the young generation and
+ * later marked; and each lookup hashes and compares strings. In the tcp bench those Maps and the garbage
+ * collection they caused were over a third of the process's time. Here an id is four int32 words stored
+ * inline: no allocation per entry, nothing for the collector to trace.
+ *
+ * Open addressing with linear probing (load ≤ 1/2) and backward-shift deletion (no tombstones, so probe
+ * chains stay short under constant insert/delete churn). The hash is seeded per table: ids arrive from the
+ * network, and an unseeded hash would let a peer mint ids that all land in one probe chain.
+ */
+import { cryptoSeededRandom } from './random.js';
+
+/** An id as four big-endian int32 words; a scratch value filled by fromId / fromKey. */
+export class IdWords {
+  a = 0;
+  b = 0;
+  c = 0;
+  d = 0;
+
+  /** Loads a 16-byte id (the caller has checked its length). */
+  fromId(id: Uint8Array): this {
+    this.a = (id[0]! << 24) | (id[1]! << 16) | (id[2]! << 8) | id[3]!;
+    this.b = (id[4]! << 24) | (id[5]! << 16) | (id[6]! << 8) | id[7]!;
+    this.c = (id[8]! << 24) | (id[9]! << 16) | (id[10]! << 8) | id[11]!;
+    this.d = (id[12]! << 24) | (id[13]! << 16) | (id[14]! << 8) | id[15]!;
+    return this;
+  }
+
+  /** Loads a key of 32 lowercase hex digits (messageIdToKey's form); false for any other string. */
+  fromKey(key: string): boolean {
+    if (key.length !== 32) return false;
+    const a = hexWord(key, 0);
+    const b = hexWord(key, 8);
+    const c = hexWord(key, 16);
+    const d = hexWord(key, 24);
+    if (a === undefined || b === undefined || c === undefined || d === undefined) return false;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+    return true;
+  }
+
+  /** The id these words hold, as messageIdToKey would write it. */
+  toKey(): string {
+    return hex8(this.a) + hex8(this.b) + hex8(this.c) + hex8(this.d);
+  }
+}
+
+const HEX_DIGIT = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
+
+function hexWord(key: string, at: number): number | undefined {
+  let w = 0;
+  for (let i = at; i < at + 8; i++) {
+    const code = key.charCodeAt(i);
+    const digit = code < 128 ? HEX_DIGIT[code]! : -1;
+    if (digit < 0) return undefined;
+    w = (w << 4) | digit;
+  }
+  return w;
+}
+
+function hex8(w: number): string {
+  return (w >>> 0).toString(16).padStart(8, '0');
+}
+
+const MIN_CAPACITY = 16;
+
+export class IdTable {
+  private capacity = MIN_CAPACITY;
+  private mask = MIN_CAPACITY - 1;
+  /** Four words per slot. */
+  private words = new Int32Array(MIN_CAPACITY * 4);
+  private values = new Float64Array(MIN_CAPACITY);
+  private used = new Uint8Array(MIN_CAPACITY);
+  private count = 0;
+  private readonly seed: number;
+
+  /**
+   * `seed` only spreads entries over slots — lookups are exact whatever it is — so the default draws it
+   * from the platform's generator without touching a simulation's determinism.
+   */
+  constructor(seed: number = cryptoSeededRandom().nextU32()) {
+    this.seed = seed | 0;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The value stored for `w`, or -1 when the id is absent (store values ≥ 0). */
+  get(w: IdWords): number {
+    const slot = this.find(w.a, w.b, w.c, w.d);
+    return slot < 0 ? -1 : this.values[slot]!;
+  }
+
+  has(w: IdWords): boolean {
+    return this.find(w.a, w.b, w.c, w.d) >= 0;
+  }
+
+  /** Stores `value` (≥ 0) for `w`; returns true when the id was new, false when its value was replaced. */
+  set(w: IdWords, value: number): boolean {
+    const slot = this.find(w.a, w.b, w.c, w.d);
+    if (slot >= 0) {
+      this.values[slot] = value;
+      return false;
+    }
+    if ((this.count + 1) * 2 > this.capacity) {
+      this.grow();
+      this.place(w.a, w.b, w.c, w.d, value);
+    } else {
+      this.put(~slot, w.a, w.b, w.c, w.d, value);
+    }
+    this.count++;
+    return true;
+  }
+
+  /** Removes `w`; returns whether it was there. */
+  delete(w: IdWords): boolean {
+    const slot = this.find(w.a, w.b, w.c, w.d);
+    if (slot < 0) return false;
+    this.removeAt(slot);
+    this.count--;
+    return true;
+  }
+
+  clear(): void {
+    this.capacity = MIN_CAPACITY;
+    this.mask = MIN_CAPACITY - 1;
+    this.words = new Int32Array(MIN_CAPACITY * 4);
+    this.values = new Float64Array(MIN_CAPACITY);
+    this.used = new Uint8Array(MIN_CAPACITY);
+    this.count = 0;
+  }
+
+  private home(a: number, b: number, c: number, d: number): number {
+    let h = Math.imul(d ^ this.seed, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(b ^ this.seed, 0xc2b2ae35) ^ a;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x7feb352d);
+    h ^= h >>> 15;
+    return h & this.mask;
+  }
+
+  /** The slot holding the id, or ~slot of the empty slot where it would go. */
+  private find(a: number, b: number, c: number, d: number): number {
+    const words = this.words;
+    let i = this.home(a, b, c, d);
+    while (this.used[i] === 1) {
+      const o = i * 4;
+      if (words[o] === a && words[o + 1] === b && words[o + 2] === c && words[o + 3] === d) return i;
+      i = (i + 1) & this.mask;
+    }
+    return ~i;
+  }
+
+  private put(slot: number, a: number, b: number, c: number, d: number, value: number): void {
+    const o = slot * 4;
+    this.words[o] = a;
+    this.words[o + 1] = b;
+    this.words[o + 2] = c;
+    this.words[o + 3] = d;
+    this.values[slot] = value;
+    this.used[slot] = 1;
+  }
+
+  /** Inserts an id known to be absent (used while growing). */
+  private place(a: number, b: number, c: number, d: number, value: number): void {
+    let i = this.home(a, b, c, d);
+    while (this.used[i] === 1) i = (i + 1) & this.mask;
+    this.put(i, a, b, c, d, value);
+  }
+
+  /**
+   * Backward-shift deletion: empties `slot`, then moves back every later entry of the probe run that
+   * would otherwise become unreachable (its home is not cyclically within (hole, its slot]).
+   */
+  private removeAt(slot: number): void {
+    const words = this.words;
+    let hole = slot;
+    let j = slot;
+    for (;;) {
+      j = (j + 1) & this.mask;
+      if (this.used[j] !== 1) break;
+      const o = j * 4;
+      const home = this.home(words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!);
+      const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+      if (stays) continue;
+      this.put(hole, words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!, this.values[j]!);
+      hole = j;
+    }
+    this.used[hole] = 0;
+  }
+
+  private grow(): void {
+    const { words, values, used, capacity } = this;
+    this.capacity = capacity * 2;
+    this.mask = this.capacity - 1;
+    this.words = new Int32Array(this.capacity * 4);
+    this.values = new Float64Array(this.capacity);
+    this.used = new Uint8Array(this.capacity);
+    for (let i = 0; i < capacity; i++) {
+      if (used[i] !== 1) continue;
+      const o = i * 4;
+      this.place(words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!, values[i]!);
+    }
+  }
+}

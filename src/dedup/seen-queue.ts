@@ -1,0 +1,106 @@
+/**
+ * The seen store's insertion-order queue: each entry is an id (four words, see IdTable) or, for a key
+ * that is not a message id, that key — with the time it was first seen. A growable ring in typed arrays,
+ * so queueing an id allocates nothing. Expiry and eviction pop from the head.
+ */
+import { IdWords } from '../core/id-table.js';
+
+const MIN_CAPACITY = 64;
+
+export class SeenQueue {
+  private capacity = MIN_CAPACITY;
+  private words = new Int32Array(MIN_CAPACITY * 4);
+  private times = new Float64Array(MIN_CAPACITY);
+  /** The key of a non-id entry; undefined for ids. */
+  private others: Array<string | undefined> = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
+  private head = 0;
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Time of the oldest entry (the queue must not be empty). */
+  headTime(): number {
+    return this.times[this.head]!;
+  }
+
+  /** Queues an id (`other` undefined: `w` holds it) or a non-id key. */
+  push(w: IdWords, other: string | undefined, time: number): void {
+    if (this.count === this.capacity) this.grow();
+    const i = (this.head + this.count) % this.capacity;
+    this.write(i, w, other, time);
+    this.count++;
+  }
+
+  /** Removes the oldest entry: its id goes into `w`, and a non-id key is returned (undefined for an id). */
+  shift(w: IdWords): string | undefined {
+    const other = this.read(this.head, w);
+    this.others[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.count--;
+    return other;
+  }
+
+  /** Entry `n` from the head (0 = oldest): its id into `w`, its key if not an id; the time is timeAt(n). */
+  at(n: number, w: IdWords): string | undefined {
+    return this.read((this.head + n) % this.capacity, w);
+  }
+
+  timeAt(n: number): number {
+    return this.times[(this.head + n) % this.capacity]!;
+  }
+
+  /** Keeps only the entries `keep` says yes to, in order. */
+  filter(keep: (n: number) => boolean): void {
+    const kept = new SeenQueue();
+    const w = new IdWords();
+    for (let n = 0; n < this.count; n++) {
+      if (!keep(n)) continue;
+      const other = this.at(n, w);
+      kept.push(w, other, this.timeAt(n));
+    }
+    Object.assign(this, kept);
+  }
+
+  clear(): void {
+    Object.assign(this, new SeenQueue());
+  }
+
+  private read(i: number, w: IdWords): string | undefined {
+    const other = this.others[i];
+    if (other !== undefined) return other;
+    const o = i * 4;
+    w.a = this.words[o]!;
+    w.b = this.words[o + 1]!;
+    w.c = this.words[o + 2]!;
+    w.d = this.words[o + 3]!;
+    return undefined;
+  }
+
+  private write(i: number, w: IdWords, other: string | undefined, time: number): void {
+    this.times[i] = time;
+    this.others[i] = other;
+    if (other !== undefined) return;
+    const o = i * 4;
+    this.words[o] = w.a;
+    this.words[o + 1] = w.b;
+    this.words[o + 2] = w.c;
+    this.words[o + 3] = w.d;
+  }
+
+  private grow(): void {
+    const old = { words: this.words, times: this.times, others: this.others, head: this.head, capacity: this.capacity };
+    this.capacity *= 2;
+    this.words = new Int32Array(this.capacity * 4);
+    this.times = new Float64Array(this.capacity);
+    this.others = new Array<string | undefined>(this.capacity).fill(undefined);
+    for (let n = 0; n < this.count; n++) {
+      const i = (old.head + n) % old.capacity;
+      this.words.set(old.words.subarray(i * 4, i * 4 + 4), n * 4);
+      this.times[n] = old.times[i]!;
+      this.others[n] = old.others[i];
+    }
+    this.head = 0;
+  }
+}
