@@ -14,7 +14,7 @@
 import type { MessageId, MsgFrame, PeerId, Priority } from '../wire/frames.js';
 import { MessageIdFactory } from '../wire/ids.js';
 import { DEFAULT_FLOOD_HOP_LIMIT } from './limits.js';
-import { safeMessageKey, toDelivered } from './message.js';
+import { isMessageId, safeMessageKey, seenAdd, toDelivered } from './message.js';
 import type { BroadcastOptions, DeliveredMessage, RelayEnv, SeenStore } from './types.js';
 
 export interface FloodRouterOptions {
@@ -115,9 +115,8 @@ export class FloodRouter {
 
   /** Marks a message this node created as seen and floods it to every peer. */
   originate(frame: MsgFrame): void {
-    const key = safeMessageKey(frame.id);
-    if (key === undefined) return;
-    this.seen.add(key, this.env.clock.now());
+    if (!isMessageId(frame.id)) return;
+    seenAdd(this.seen, frame.id, this.env.clock.now());
     this.stats.originated++;
     this.forward(frame, null);
   }
@@ -138,8 +137,7 @@ export class FloodRouter {
   accept(frame: MsgFrame, _fromPeer: PeerId): FloodVerdict {
     this.stats.received++;
     this.stats.payloadBytesIn += frame.payload.byteLength;
-    const key = safeMessageKey(frame.id);
-    if (key === undefined) {
+    if (!isMessageId(frame.id)) {
       this.stats.invalid++;
       return 'invalid';
     }
@@ -147,11 +145,10 @@ export class FloodRouter {
       this.stats.hopLimitDropped++;
       return 'hop-limit';
     }
-    if (this.seen.has(key)) {
+    if (!seenAdd(this.seen, frame.id, this.env.clock.now())) {
       this.stats.duplicates++;
       return 'duplicate';
     }
-    this.seen.add(key, this.env.clock.now());
     this.stats.accepted++;
     return 'new';
   }

@@ -4,7 +4,9 @@
  * so age expiry and oldest-first eviction work from the head, and the anti-entropy window is a scan
  * back from the tail.
  */
-import type { MsgFrame, PeerId, Route } from '../wire/frames.js';
+import { IdTable, IdWords } from '../core/id-table.js';
+import type { MessageId, MsgFrame, PayloadEncoding, PeerId, Priority, Route } from '../wire/frames.js';
+import { messageIdToKey } from '../wire/ids.js';
 
 /**
  * What this node knows about a peer and one message (per cached message, per peer):
@@ -15,40 +17,65 @@ export const Holding = { Announced: 1, Sent: 2, Confirmed: 3 } as const;
 export type Holding = (typeof Holding)[keyof typeof Holding];
 
 /**
- * Per cached message: what each peer holds (see Holding). A message meets a handful of peers (its
- * sender, the tree links, the lazy pushes), so one short array of [peer, holding, peer, holding, …]
- * scanned in order beats a Map per message (a hash table allocated, and kept, for every message).
+ * Per cached message: what each peer holds (see Holding). A message meets a handful of peers (its sender,
+ * the tree links, the lazy pushes), so the first HOLDER_SLOTS sit in fields of the entry itself and only
+ * more spill into an array: a Map, or even one array, per message was an object (or two) that every cached
+ * message kept alive, and the garbage collector copied them all (the cache holds thousands under load).
  */
 export class Holdings {
-  private readonly pairs: Array<PeerId | Holding> = [];
-
-  get size(): number {
-    return this.pairs.length / 2;
-  }
+  private p0: PeerId | undefined = undefined;
+  private p1: PeerId | undefined = undefined;
+  private p2: PeerId | undefined = undefined;
+  private p3: PeerId | undefined = undefined;
+  private h0: Holding = Holding.Announced;
+  private h1: Holding = Holding.Announced;
+  private h2: Holding = Holding.Announced;
+  private h3: Holding = Holding.Announced;
+  /** [peer, holding, peer, holding, …] past the fields. */
+  private more: Array<PeerId | Holding> | undefined = undefined;
 
   get(peer: PeerId): Holding | undefined {
-    const i = this.find(peer);
-    return i < 0 ? undefined : (this.pairs[i + 1] as Holding);
+    if (this.p0 === peer) return this.h0;
+    if (this.p1 === peer) return this.h1;
+    if (this.p2 === peer) return this.h2;
+    if (this.p3 === peer) return this.h3;
+    const m = this.more;
+    if (m !== undefined) for (let i = 0; i < m.length; i += 2) if (m[i] === peer) return m[i + 1] as Holding;
+    return undefined;
   }
 
   has(peer: PeerId): boolean {
-    return this.find(peer) >= 0;
+    return this.get(peer) !== undefined;
   }
 
   set(peer: PeerId, holding: Holding): void {
-    const i = this.find(peer);
-    if (i >= 0) this.pairs[i + 1] = holding;
-    else this.pairs.push(peer, holding);
-  }
-
-  private find(peer: PeerId): number {
-    const p = this.pairs;
-    for (let i = 0; i < p.length; i += 2) if (p[i] === peer) return i;
-    return -1;
+    if (this.p0 === peer || this.p0 === undefined) {
+      this.p0 = peer;
+      this.h0 = holding;
+    } else if (this.p1 === peer || this.p1 === undefined) {
+      this.p1 = peer;
+      this.h1 = holding;
+    } else if (this.p2 === peer || this.p2 === undefined) {
+      this.p2 = peer;
+      this.h2 = holding;
+    } else if (this.p3 === peer || this.p3 === undefined) {
+      this.p3 = peer;
+      this.h3 = holding;
+    } else {
+      const m = (this.more ??= []);
+      for (let i = 0; i < m.length; i += 2) {
+        if (m[i] === peer) {
+          m[i + 1] = holding;
+          return;
+        }
+      }
+      m.push(peer, holding);
+    }
   }
 }
 
 export interface CachedMessage {
+  /** messageIdToKey(frame.id), built when asked for (the hot path looks entries up by id). */
   readonly key: string;
   /** The frame as first received (or as broadcast): its encoding and payload are what we relay. */
   readonly frame: MsgFrame;
@@ -74,10 +101,68 @@ export interface MessageCacheLimits {
   maxAgeMs: number;
 }
 
+/**
+ * A cached message. It is its own msg frame (the decoded frame's fields are copied in, and `frame` is the
+ * entry itself) and its own Holdings: one object per cached message instead of three. The cache holds
+ * thousands of messages under load, and every object it keeps is one more for the collector to copy.
+ */
+class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
+  readonly kind = 'msg';
+  readonly id: MessageId;
+  readonly origin: PeerId;
+  readonly seq: number;
+  readonly hops: number;
+  readonly priority: Priority;
+  readonly route: Route;
+  readonly encoding: PayloadEncoding;
+  readonly payload: Uint8Array;
+  readonly signature?: Uint8Array;
+  inflating: Promise<Uint8Array> | undefined = undefined;
+  pushCopies: number;
+  announced = false;
+
+  constructor(
+    frame: MsgFrame,
+    public raw: Uint8Array | undefined,
+    readonly firstSeen: number,
+    readonly firstRoute: Route,
+  ) {
+    super();
+    this.id = frame.id;
+    this.origin = frame.origin;
+    this.seq = frame.seq;
+    this.hops = frame.hops;
+    this.priority = frame.priority;
+    this.route = frame.route;
+    this.encoding = frame.encoding;
+    this.payload = frame.payload;
+    if (frame.signature !== undefined) this.signature = frame.signature;
+    this.pushCopies = firstRoute === 'push' ? 1 : 0;
+  }
+
+  get frame(): MsgFrame {
+    return this;
+  }
+
+  get holders(): Holdings {
+    return this;
+  }
+
+  get key(): string {
+    return messageIdToKey(this.id);
+  }
+}
+
 export class MessageCache {
-  private readonly byKey = new Map<string, CachedMessage>();
-  /** Arrival order; entries before `head` are gone (evicted, or expired). */
+  /** id → absolute position of its entry (see `order`). */
+  private readonly index = new IdTable();
+  private readonly w = new IdWords();
+  /**
+   * Arrival order; entries before `head` are gone (evicted, or expired). Entry order[i] has absolute
+   * position i + `dropped`: positions stay valid when the array's dead prefix is cut off.
+   */
   private order: CachedMessage[] = [];
+  private dropped = 0;
   private head = 0;
   /** Index in `order` before which every entry is announced (see firstUnannounced). */
   private announcedUpTo = 0;
@@ -88,46 +173,32 @@ export class MessageCache {
   constructor(private readonly limits: MessageCacheLimits) {}
 
   get size(): number {
-    return this.byKey.size;
+    return this.index.size;
   }
 
   get payloadBytes(): number {
     return this.bytes;
   }
 
-  get(key: string): CachedMessage | undefined {
-    return this.byKey.get(key);
+  /** The entry of a message id (16 bytes; callers check ids from the network first). */
+  get(id: MessageId): CachedMessage | undefined {
+    const at = this.index.get(this.w.fromId(id));
+    return at < 0 ? undefined : this.order[at - this.dropped];
   }
 
-  has(key: string): boolean {
-    return this.byKey.has(key);
+  has(id: MessageId): boolean {
+    return this.index.has(this.w.fromId(id));
   }
 
   /** Adds a message seen for the first time; returns the entry (the existing one if already cached). */
-  add(
-    key: string,
-    frame: MsgFrame,
-    now: number,
-    firstRoute: Route,
-    raw?: Uint8Array,
-  ): CachedMessage {
-    return this.byKey.get(key) ?? this.insert(key, frame, now, firstRoute, raw);
+  add(frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage {
+    return this.get(frame.id) ?? this.insert(frame, now, firstRoute, raw);
   }
 
-  /** add() for a key the caller just found absent: saves the lookup on the per-message hot path. */
-  insert(key: string, frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage {
-    const entry: CachedMessage = {
-      key,
-      frame,
-      raw,
-      inflating: undefined,
-      firstSeen: now,
-      firstRoute,
-      pushCopies: firstRoute === 'push' ? 1 : 0,
-      announced: false,
-      holders: new Holdings(),
-    };
-    this.byKey.set(key, entry);
+  /** add() for an id the caller just found absent: saves the lookup on the per-message hot path. */
+  insert(frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage {
+    const entry = new CacheEntry(frame, raw, now, firstRoute);
+    this.index.set(this.w.fromId(frame.id), this.dropped + this.order.length);
     this.order.push(entry);
     this.bytes += frame.payload.length + (raw?.length ?? 0);
     this.evictOverLimits();
@@ -140,14 +211,14 @@ export class MessageCache {
    * thousands of those uncounted. An entry already evicted does not keep it.
    */
   keepRaw(entry: CachedMessage, raw: Uint8Array): void {
-    if (this.byKey.get(entry.key) !== entry || entry.raw !== undefined) return;
+    if (this.get(entry.frame.id) !== entry || entry.raw !== undefined) return;
     entry.raw = raw;
     this.bytes += raw.length;
     this.evictOverLimits();
   }
 
   private evictOverLimits(): void {
-    while (this.byKey.size > this.limits.maxMessages || (this.bytes > this.limits.maxBytes && this.byKey.size > 1)) {
+    while (this.index.size > this.limits.maxMessages || (this.bytes > this.limits.maxBytes && this.index.size > 1)) {
       if (!this.dropHead()) break;
       this.evicted++;
     }
@@ -214,11 +285,12 @@ export class MessageCache {
     if (oldest === undefined) return false;
     this.order[this.head] = undefined as unknown as CachedMessage;
     this.head++;
-    // Entries leave only through here, and each key is in `order` once: no need to check the map first.
-    this.byKey.delete(oldest.key);
+    // Entries leave only through here, and each id is in `order` once: no need to check the index first.
+    this.index.delete(this.w.fromId(oldest.frame.id));
     this.bytes -= oldest.frame.payload.length + (oldest.raw?.length ?? 0);
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
+      this.dropped += this.head;
       this.announcedUpTo = Math.max(0, this.announcedUpTo - this.head);
       this.head = 0;
     }

@@ -7,6 +7,7 @@
  */
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { MessageId, PeerId } from '../wire/frames.js';
+import { messageIdToKey } from '../wire/ids.js';
 
 export interface GossipPeer {
   readonly id: PeerId;
@@ -148,8 +149,13 @@ export class MissingTracker {
   }
 
   /** The id arrived (or is given up): forget it. */
+  /** resolve() by id: builds the key only when something is missing at all (every new message asks). */
+  resolveId(id: MessageId): void {
+    if (this.missing.size > 0) this.missing.delete(messageIdToKey(id));
+  }
+
   resolve(key: string): void {
-    if (this.missing.size > 0) this.missing.delete(key); // every new message asks; usually nothing is missing
+    this.missing.delete(key);
   }
 
   /** Sets when `key` falls due next. */

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { MessageId, PeerId, Route } from '../wire/frames.js';
-import { safeMessageKey } from './message.js';
+import { safeMessageKey, seenHas } from './message.js';
 import type { SeenStore } from './types.js';
 import { digestAnswer } from './gossip-anti-entropy.js';
 import { Holding, type CachedMessage, type MessageCache } from './gossip-message-cache.js';
@@ -44,11 +44,10 @@ export class GossipRepair {
     // Ihave ids wait for the tree (graftTimeout); digest ids are old enough to ask for at once.
     const delay = viaIhave ? options.graftTimeout : 0;
     for (const id of ids) {
-      const key = safeMessageKey(id) as string;
       // Most announced ids are recent, so cached: one lookup for those.
-      const cached = cache.get(key);
+      const cached = cache.get(id);
       if (cached !== undefined) cached.holders.set(peer.id, Holding.Confirmed);
-      else if (!seen.has(key)) this.missing.announce(key, id, announcer, delay);
+      else if (!seenHas(seen, id)) this.missing.announce(safeMessageKey(id) as string, id, announcer, delay);
     }
   }
 
@@ -68,7 +67,7 @@ export class GossipRepair {
   /** Answers iwant / graft: the cached msgs among `ids`, within the peer's per-round budget. */
   serve(peer: GossipPeer, ids: MessageId[]): void {
     for (const id of ids) {
-      const entry = this.host.cache.get(safeMessageKey(id) as string);
+      const entry = this.host.cache.get(id);
       if (entry === undefined) {
         this.host.counters.unknownIdRequests++;
         continue;

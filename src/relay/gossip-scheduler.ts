@@ -21,7 +21,6 @@ export class GossipScheduler {
   private roundTimer: TimerHandle | undefined;
   private pruneTimer: TimerHandle | undefined;
   private flushTimer: TimerHandle | undefined;
-  private flushAt = Infinity;
   private active = false;
 
   constructor(
@@ -47,23 +46,18 @@ export class GossipScheduler {
     this.active = false;
     for (const t of [this.roundTimer, this.pruneTimer, this.flushTimer]) if (t !== undefined) this.clock.cancelTimer(t);
     this.roundTimer = this.pruneTimer = this.flushTimer = undefined;
-    this.flushAt = Infinity;
   }
 
-  /** (Re)arms the flush for the next announceable id; call when a message is cached. */
+  /** Arms the flush for the next announceable id; call when a message is cached. */
   armFlush(): void {
-    if (!this.active) return;
+    // Called for every cached message. An armed flush is never late for a newer message: the oldest
+    // unannounced id only gets newer (announced or evicted from the head), so nothing to do then.
+    if (!this.active || this.flushTimer !== undefined) return;
     const due = this.work.nextFlushAt();
-    // Called for every cached message: usually a flush is armed already for an earlier id.
-    if (due === undefined || due >= this.flushAt) return;
+    if (due === undefined) return;
     const now = this.clock.now();
-    const at = Math.max(due, now);
-    if (at >= this.flushAt) return;
-    if (this.flushTimer !== undefined) this.clock.cancelTimer(this.flushTimer);
-    this.flushAt = at;
-    this.flushTimer = this.clock.setTimer(at - now, () => {
+    this.flushTimer = this.clock.setTimer(Math.max(0, due - now), () => {
       this.flushTimer = undefined;
-      this.flushAt = Infinity;
       if (this.active && this.work.flush()) this.armFlush();
     });
   }

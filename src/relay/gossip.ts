@@ -31,7 +31,7 @@ import { sample, type Random } from '../core/random.js';
 import { MemorySeenStore } from '../dedup/memory.js';
 import type { MessageId, MsgFrame, PeerId, Priority, Route } from '../wire/frames.js';
 import { MessageIdFactory } from '../wire/ids.js';
-import { safeMessageKey } from './message.js';
+import { isMessageId, seenAdd } from './message.js';
 import type { BroadcastOptions, RelayFrame, SeenStore } from './types.js';
 import { chunkIds, digestIds, pickRoundTargets, planLazyPush } from './gossip-anti-entropy.js';
 import { DEFLATE_CAPABILITY, deflateRaw } from './gossip-compression.js';
@@ -183,12 +183,11 @@ export class GossipProtocol {
     const { id, seq } = this.idFactory.next();
     const frame: MsgFrame = { kind: 'msg', id, origin: this.localId, seq, hops: 0, priority, route: 'push', encoding, payload };
     const now = this.env.clock.now();
-    const key = safeMessageKey(id) as string;
-    this.seen.add(key, now);
+    seenAdd(this.seen, id, now);
     this.origins.note(this.localId, now);
     this.counters.broadcasts++;
     if (this.peers.size > 0 && this.peers.countEager() === 0) this.graftRandomLazy();
-    this.relay(this.cache.insert(key, frame, now, 'push', raw), undefined);
+    this.relay(this.cache.insert(frame, now, 'push', raw), undefined);
     this.scheduler.armFlush();
     return id;
   }
@@ -245,30 +244,28 @@ export class GossipProtocol {
       this.counters.badFrames++;
       return false;
     }
-    const key = safeMessageKey(frame.id);
-    if (key === undefined) {
+    if (!isMessageId(frame.id)) {
       this.counters.badIds++;
       return false;
     }
     const peer = fromPeer === null ? undefined : this.peers.get(fromPeer);
-    const known = this.cache.get(key);
+    const known = this.cache.get(frame.id);
     if (known !== undefined) {
       if (peer !== undefined) known.holders.set(peer.id, Holding.Confirmed);
       return false;
     }
     const now = this.env.clock.now();
-    this.seen.add(key, now);
-    this.repair.missing.resolve(key);
+    seenAdd(this.seen, frame.id, now);
+    this.repair.missing.resolveId(frame.id);
     this.origins.note(frame.origin, now);
-    const entry = this.cache.insert(key, frame, now, 'flood');
+    const entry = this.cache.insert(frame, now, 'flood');
     if (peer !== undefined) entry.holders.set(peer.id, Holding.Confirmed);
     this.scheduler.armFlush();
     return true;
   }
 
   private onMsg(frame: MsgFrame, from: PeerId, peer: GossipPeer | undefined): boolean {
-    const key = safeMessageKey(frame.id);
-    if (key === undefined) {
+    if (!isMessageId(frame.id)) {
       this.counters.badIds++;
       return false;
     }
@@ -277,17 +274,17 @@ export class GossipProtocol {
       this.counters.hopLimitDropped++;
       return false;
     }
-    const known = this.cache.get(key);
+    const known = this.cache.get(frame.id);
     const now = this.env.clock.now();
     // seen.add answers "new?" and records it in one lookup.
-    if (known !== undefined || !this.seen.add(key, now)) {
+    if (known !== undefined || !seenAdd(this.seen, frame.id, now)) {
       this.counters.duplicates++;
       if (peer !== undefined) this.onDuplicate(known, frame.route, peer);
       return false;
     }
-    this.repair.missing.resolve(key);
+    this.repair.missing.resolveId(frame.id);
     this.origins.note(frame.origin, now);
-    const entry = this.cache.insert(key, frame, now, frame.route);
+    const entry = this.cache.insert(frame, now, frame.route);
     if (peer !== undefined) {
       entry.holders.set(peer.id, Holding.Confirmed);
       // Plumtree: the peer that pushed us a new message is a tree link.

@@ -30,7 +30,7 @@ import type { GossipStats } from './gossip-stats.js';
 import { DEFAULT_GOSSIP_OPTIONS } from './gossip-options.js';
 import type { GossipOptionsInput } from './gossip-options.js';
 import type { ModeAnnounceLimits } from './limits.js';
-import { safeMessageKey, toDelivered } from './message.js';
+import { isMessageId, safeMessageKey, seenHas, toDelivered } from './message.js';
 import { ModeAnnouncer } from './mode-announcer.js';
 import type { ModeAnnouncerStats } from './mode-announcer.js';
 import { countFrame, newPerModeCounters } from './relay-stats.js';
@@ -283,8 +283,7 @@ export class MessageRelay extends TypedEmitter<MessageRelayEvents> {
   }
 
   private receiveMsg(frame: MsgFrame, fromPeer: PeerId): void {
-    const key = safeMessageKey(frame.id);
-    if (key === undefined) {
+    if (!isMessageId(frame.id)) {
       this.invalidFrames++;
       return;
     }
@@ -292,10 +291,10 @@ export class MessageRelay extends TypedEmitter<MessageRelayEvents> {
       // Every route goes to the gossip (its own direct copies use route 'flood' too): it dedups on the
       // shared store, delivers through onGossipDelivery (which floods when this mode floods the
       // message) and forwards by its own rules (tree push, lazy ihave, prune on tree cycles).
-      if (!this.gossip.receiveMessage(frame, fromPeer) && this.seen.has(key)) this.perMode[this.modeValue].duplicates++;
+      if (!this.gossip.receiveMessage(frame, fromPeer) && seenHas(this.seen, frame.id)) this.perMode[this.modeValue].duplicates++;
       return;
     }
-    if (this.seen.has(key)) this.perMode[this.modeValue].duplicates++;
+    if (seenHas(this.seen, frame.id)) this.perMode[this.modeValue].duplicates++;
     // Flood mode: any copy, including a pushed or pulled one in flight across a switch.
     if (frame.encoding !== 'raw') {
       // Only the gossip sends deflated payloads (to peers that negotiated it) and inflating is
@@ -304,7 +303,7 @@ export class MessageRelay extends TypedEmitter<MessageRelayEvents> {
       return;
     }
     if (this.flood.accept(frame, fromPeer) !== 'new') return;
-    this.emitMessage(toDelivered(frame, key, fromPeer), fromPeer);
+    this.emitMessage(toDelivered(frame, safeMessageKey(frame.id) as string, fromPeer), fromPeer);
     this.flood.forward(frame, fromPeer);
     this.gossip.noteMessage(frame, fromPeer);
   }

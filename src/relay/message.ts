@@ -4,7 +4,7 @@
 import type { MessageId, MsgFrame, PeerId } from '../wire/frames.js';
 import { MESSAGE_ID_BYTES } from '../wire/limits.js';
 import { messageIdToKey } from '../wire/ids.js';
-import type { DeliveredMessage } from './types.js';
+import type { DeliveredMessage, SeenStore } from './types.js';
 
 /** The id last turned into a key, and that key: one frame's id is looked up by several layers in a row. */
 let lastId: MessageId | undefined;
@@ -21,6 +21,21 @@ export function safeMessageKey(id: MessageId): string | undefined {
   lastKey = messageIdToKey(id);
   lastId = id;
   return lastKey;
+}
+
+/** Whether `id` has a message id's shape (16 bytes): ids from the network are checked before any lookup. */
+export function isMessageId(id: unknown): id is MessageId {
+  return id instanceof Uint8Array && id.length === MESSAGE_ID_BYTES;
+}
+
+/** seen.has by id: the store's id fast path when it has one, else its key. */
+export function seenHas(seen: SeenStore, id: MessageId): boolean {
+  return seen.hasId !== undefined ? seen.hasId(id) : seen.has(messageIdToKey(id));
+}
+
+/** seen.add by id (true when new): the store's id fast path when it has one, else its key. */
+export function seenAdd(seen: SeenStore, id: MessageId, now: number): boolean {
+  return seen.addId !== undefined ? seen.addId(id, now) : seen.add(messageIdToKey(id), now);
 }
 
 /** What the application receives for `frame`, which arrived from `from` (null: this node's own). */

@@ -15,18 +15,19 @@ function frame(i: number, payloadBytes: number): MsgFrame {
 describe('gossip message cache bounds', () => {
   it('counts inflated payloads in the byte bound and evicts the oldest entries past it', () => {
     const cache = new MessageCache({ maxMessages: 100, maxBytes: 10_000, maxAgeMs: 60_000 });
-    const entries = [0, 1, 2].map((i) => cache.add(`k${i}`, frame(i, 100), 0, 'push'));
-    expect(cache.has('k0')).toBe(true);
+    const frames = [0, 1, 2].map((i) => frame(i, 100));
+    const entries = frames.map((f) => cache.add(f, 0, 'push'));
+    expect(cache.has(frames[0]!.id)).toBe(true);
     // Each 100-byte deflated payload inflates to 4 KB: the third inflation breaks the 10 KB bound.
     for (const e of entries) cache.keepRaw(e, new Uint8Array(4_000));
-    expect(cache.has('k0')).toBe(false);
-    expect(cache.has('k2')).toBe(true);
+    expect(cache.has(frames[0]!.id)).toBe(false);
+    expect(cache.has(frames[2]!.id)).toBe(true);
   });
 
   it('does not keep an inflated payload for an entry it already evicted', () => {
     const cache = new MessageCache({ maxMessages: 1, maxBytes: 10_000, maxAgeMs: 60_000 });
-    const old = cache.add('k0', frame(0, 10), 0, 'push');
-    cache.add('k1', frame(1, 10), 0, 'push');
+    const old = cache.add(frame(0, 10), 0, 'push');
+    cache.add(frame(1, 10), 0, 'push');
     cache.keepRaw(old, new Uint8Array(5_000));
     expect(old.raw).toBeUndefined();
   });
