@@ -83,6 +83,16 @@ function readCount(max: number, field: string): number {
   return n;
 }
 
+/**
+ * A msg's id as a view into the frame bytes, not a copy: the payload is a view of the same bytes and lives
+ * as long (both are kept with the cached message), so a copy only added an allocation per message.
+ */
+function readIdView(): MessageId {
+  const id = readBin('id');
+  if (id.length !== MESSAGE_ID_BYTES) badField('id', `expected ${MESSAGE_ID_BYTES} bytes`);
+  return id;
+}
+
 function readIds(): MessageId[] {
   const n = readCount(MAX_IDS_PER_FRAME, 'ids');
   const ids: MessageId[] = new Array(n);
@@ -130,7 +140,7 @@ function readFields(code: number, count: number): Frame {
     case K.msg: {
       const frame: MsgFrame = {
         kind: 'msg',
-        id: readBinCopy(MESSAGE_ID_BYTES, 'id'),
+        id: readIdView(),
         origin: readPeerId('origin'),
         seq: readU32('seq'),
         hops: uintMax(readNumber('hops'), MAX_HOPS, 'hops'),

@@ -121,17 +121,36 @@ export function readString(field: string): string {
   }
   const start = pos;
   pos += length;
-  if (length <= 32) {
-    // Short strings (peer ids, enums of text): decode ASCII inline, fall back for anything else.
-    let s = '';
-    for (let i = start; i < pos; i++) {
-      const c = bytes[i]!;
-      if (c >= 0x80) return textDecoder.decode(bytes.subarray(start, pos));
-      s += String.fromCharCode(c);
-    }
-    return s;
+  return length <= SHORT_STRING_BYTES ? shortString(start, pos) : textDecoder.decode(bytes.subarray(start, pos));
+}
+
+/**
+ * Short strings are mostly peer ids, the same few over and over (every msg names its origin), and the
+ * relay keeps them with each cached message. A small direct-mapped table of the strings decoded lately
+ * returns the same string object for the same ASCII bytes: one flat string per peer instead of a new one
+ * per frame (a `+=` loop built ropes of up to 32 pieces). Bounded: STRING_CACHE_SLOTS strings of ≤ 32 bytes.
+ */
+const SHORT_STRING_BYTES = 32;
+const STRING_CACHE_SLOTS = 256;
+const stringCache: string[] = new Array<string>(STRING_CACHE_SLOTS).fill('');
+
+function shortString(start: number, end: number): string {
+  let h = end - start;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c >= 0x80) return textDecoder.decode(bytes.subarray(start, end));
+    h = Math.imul(h ^ c, 0x01000193);
   }
-  return textDecoder.decode(bytes.subarray(start, pos));
+  const slot = (h ^ (h >>> 16)) & (STRING_CACHE_SLOTS - 1);
+  const cached = stringCache[slot]!;
+  if (cached.length === end - start) {
+    let same = true;
+    for (let i = start; i < end && same; i++) same = cached.charCodeAt(i - start) === bytes[i];
+    if (same) return cached;
+  }
+  const s = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  stringCache[slot] = s;
+  return s;
 }
 
 /** Consumes a bin header and returns the data length; the data starts at `pos`. */

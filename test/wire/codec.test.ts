@@ -248,11 +248,35 @@ describe('memory-safety of hostile structure', () => {
 });
 
 describe('byte fields', () => {
-  it('payload is a view into the input; ids are compact copies', () => {
+  it("a msg's payload and id are views into the input (they live as long); listed ids are compact copies", () => {
     const bytes = encodeFrame(msg);
     const f = decodeFrame(bytes) as MsgFrame;
     expect(f.payload.buffer).toBe(bytes.buffer);
-    expect(f.id.buffer).not.toBe(bytes.buffer);
-    expect(f.id.buffer.byteLength).toBe(16);
+    expect(f.id.buffer).toBe(bytes.buffer);
+    expect(f.id).toEqual(msg.id);
+    // Ids listed in ihave / iwant / digest may be kept (missing-id tracker) without their frame.
+    const ihave = decodeFrame(encodeFrame({ kind: 'ihave', ids: [msg.id] })) as { ids: Uint8Array[] };
+    expect(ihave.ids[0]!.buffer.byteLength).toBe(16);
+    expect(ihave.ids[0]).toEqual(msg.id);
+  });
+});
+
+describe('decoded strings', () => {
+  const modeFrame = (origin: string): Frame => ({ kind: 'mode', mode: 'gossip', epoch: 1, origin });
+
+  it('short ASCII strings come back equal, and the same id as the same string each time', () => {
+    const ids = Array.from({ length: 600 }, (_, i) => `peer-${i}-${'x'.repeat(i % 20)}`);
+    for (const id of ids) {
+      const a = decodeFrame(encodeFrame(modeFrame(id))) as { origin: string };
+      const b = decodeFrame(encodeFrame(modeFrame(id))) as { origin: string };
+      expect(a.origin).toBe(id);
+      expect(b.origin).toBe(id);
+    }
+  });
+
+  it('non-ASCII and long strings decode as UTF-8', () => {
+    for (const id of ['pé', '节点-1', 'z'.repeat(32), 'y'.repeat(33), 'a'.repeat(60)]) {
+      expect((decodeFrame(encodeFrame(modeFrame(id))) as { origin: string }).origin).toBe(id);
+    }
   });
 });
