@@ -27,7 +27,7 @@ export class GossipEdge {
     private readonly send: GossipEnv['send'],
     private readonly maxInflatedBytes: number,
     /** Keeps an inflated payload with its cache entry, counted in the cache's byte bound. */
-    private readonly keepRaw: (entry: CachedMessage, raw: Uint8Array) => void,
+    private readonly keepRaw: (entry: CachedMessage, raw: Uint8Array, generation: number) => void,
   ) {}
 
   /**
@@ -59,8 +59,10 @@ export class GossipEdge {
       this.handOver(toDelivered(entry.frame, entry.key, from));
       return;
     }
+    // Read the entry now: by the time the inflation resolves it may hold another message (entries are pooled).
+    const message = toDelivered(entry.frame, entry.key, from);
     this.rawPayload(entry).then(
-      (raw) => this.handOver({ ...toDelivered(entry.frame, entry.key, from), payload: raw }),
+      (raw) => this.handOver({ ...message, payload: raw }),
       () => undefined,
     );
   }
@@ -69,9 +71,10 @@ export class GossipEdge {
   rawPayload(entry: CachedMessage): Promise<Uint8Array> {
     if (entry.raw !== undefined) return Promise.resolve(entry.raw);
     if (entry.frame.encoding === 'raw') return Promise.resolve(entry.frame.payload);
+    const generation = entry.generation;
     entry.inflating ??= inflateRaw(entry.frame.payload, this.maxInflatedBytes).then(
       (raw) => {
-        this.keepRaw(entry, raw);
+        this.keepRaw(entry, raw, generation);
         return raw;
       },
       (err: unknown) => {

@@ -48,6 +48,11 @@ export class Holdings {
     return this.get(peer) !== undefined;
   }
 
+  protected clearHoldings(): void {
+    this.p0 = this.p1 = this.p2 = this.p3 = undefined;
+    this.more = undefined;
+  }
+
   set(peer: PeerId, holding: Holding): void {
     if (this.p0 === peer || this.p0 === undefined) {
       this.p0 = peer;
@@ -93,6 +98,11 @@ export interface CachedMessage {
   announced: boolean;
   /** Per peer: what we know it has. Only peers in the peer table are recorded. */
   readonly holders: Holdings;
+  /**
+   * Entries are pooled: an evicted entry is reused for a later message. The generation changes when that
+   * happens, so a task that outlives a synchronous call (an inflation) checks it before touching the entry.
+   */
+  readonly generation: number;
 }
 
 export interface MessageCacheLimits {
@@ -103,31 +113,33 @@ export interface MessageCacheLimits {
 
 /**
  * A cached message. It is its own msg frame (the decoded frame's fields are copied in, and `frame` is the
- * entry itself) and its own Holdings: one object per cached message instead of three. The cache holds
- * thousands of messages under load, and every object it keeps is one more for the collector to copy.
+ * entry itself) and its own Holdings, and evicted entries are reused (up to MAX_FREE_ENTRIES wait). Under
+ * load the cache turns over thousands of messages a second; an object per message — three, before —
+ * that lived just long enough to be copied out of the young generation made the garbage collector the
+ * largest cost of the tcp bench. Pooled entries live in the old generation and are never garbage.
+ * Callers use an entry synchronously; anything async captures what it needs first (see `generation`).
  */
 class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
   readonly kind = 'msg';
-  readonly id: MessageId;
-  readonly origin: PeerId;
-  readonly seq: number;
-  readonly hops: number;
-  readonly priority: Priority;
-  readonly route: Route;
-  readonly encoding: PayloadEncoding;
-  readonly payload: Uint8Array;
-  readonly signature?: Uint8Array;
+  id: MessageId = NO_ID;
+  origin: PeerId = '';
+  seq = 0;
+  hops = 0;
+  priority: Priority = 'normal';
+  route: Route = 'push';
+  encoding: PayloadEncoding = 'raw';
+  payload: Uint8Array = NO_ID;
+  signature?: Uint8Array = undefined;
+  raw: Uint8Array | undefined = undefined;
   inflating: Promise<Uint8Array> | undefined = undefined;
-  pushCopies: number;
+  firstSeen = 0;
+  firstRoute: Route = 'push';
+  pushCopies = 0;
   announced = false;
+  /** Bumped each time the entry is released: an async task that started before can tell. */
+  generation = 0;
 
-  constructor(
-    frame: MsgFrame,
-    public raw: Uint8Array | undefined,
-    readonly firstSeen: number,
-    readonly firstRoute: Route,
-  ) {
-    super();
+  fill(frame: MsgFrame, raw: Uint8Array | undefined, firstSeen: number, firstRoute: Route): this {
     this.id = frame.id;
     this.origin = frame.origin;
     this.seq = frame.seq;
@@ -136,8 +148,24 @@ class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
     this.route = frame.route;
     this.encoding = frame.encoding;
     this.payload = frame.payload;
-    if (frame.signature !== undefined) this.signature = frame.signature;
+    this.signature = frame.signature;
+    this.raw = raw;
+    this.firstSeen = firstSeen;
+    this.firstRoute = firstRoute;
     this.pushCopies = firstRoute === 'push' ? 1 : 0;
+    return this;
+  }
+
+  /** Drops everything the entry references, so a pooled entry keeps nothing alive. */
+  release(): void {
+    this.generation++;
+    this.id = NO_ID;
+    this.payload = NO_ID;
+    this.signature = undefined;
+    this.raw = undefined;
+    this.inflating = undefined;
+    this.announced = false;
+    this.clearHoldings();
   }
 
   get frame(): MsgFrame {
@@ -153,6 +181,10 @@ class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
   }
 }
 
+const NO_ID = new Uint8Array(0);
+/** Released entries kept for reuse. */
+const MAX_FREE_ENTRIES = 64;
+
 export class MessageCache {
   /** id → absolute position of its entry (see `order`). */
   private readonly index = new IdTable();
@@ -161,7 +193,8 @@ export class MessageCache {
    * Arrival order; entries before `head` are gone (evicted, or expired). Entry order[i] has absolute
    * position i + `dropped`: positions stay valid when the array's dead prefix is cut off.
    */
-  private order: CachedMessage[] = [];
+  private order: CacheEntry[] = [];
+  private readonly free: CacheEntry[] = [];
   private dropped = 0;
   private head = 0;
   /** Index in `order` before which every entry is announced (see firstUnannounced). */
@@ -197,7 +230,7 @@ export class MessageCache {
 
   /** add() for an id the caller just found absent: saves the lookup on the per-message hot path. */
   insert(frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage {
-    const entry = new CacheEntry(frame, raw, now, firstRoute);
+    const entry = (this.free.pop() ?? new CacheEntry()).fill(frame, raw, now, firstRoute);
     this.index.set(this.w.fromId(frame.id), this.dropped + this.order.length);
     this.order.push(entry);
     this.bytes += frame.payload.length + (raw?.length ?? 0);
@@ -208,11 +241,12 @@ export class MessageCache {
   /**
    * Keeps the inflated payload of a deflated entry (delivery and transcoding share it), counted in the
    * byte bound: a small deflated frame can inflate to maxInflatedBytes, and the cache must not hold
-   * thousands of those uncounted. An entry already evicted does not keep it.
+   * thousands of those uncounted. `generation` is the entry's when the inflation started: an entry evicted
+   * since (and maybe reused for another message) does not keep it.
    */
-  keepRaw(entry: CachedMessage, raw: Uint8Array): void {
-    if (this.get(entry.frame.id) !== entry || entry.raw !== undefined) return;
-    entry.raw = raw;
+  keepRaw(entry: CachedMessage, raw: Uint8Array, generation: number): void {
+    if (entry.generation !== generation || entry.raw !== undefined) return;
+    (entry as CacheEntry).raw = raw;
     this.bytes += raw.length;
     this.evictOverLimits();
   }
@@ -283,11 +317,13 @@ export class MessageCache {
   private dropHead(): boolean {
     const oldest = this.order[this.head];
     if (oldest === undefined) return false;
-    this.order[this.head] = undefined as unknown as CachedMessage;
+    this.order[this.head] = undefined as unknown as CacheEntry;
     this.head++;
     // Entries leave only through here, and each id is in `order` once: no need to check the index first.
     this.index.delete(this.w.fromId(oldest.frame.id));
     this.bytes -= oldest.frame.payload.length + (oldest.raw?.length ?? 0);
+    oldest.release();
+    if (this.free.length < MAX_FREE_ENTRIES) this.free.push(oldest);
     if (this.head > 1024 && this.head * 2 > this.order.length) {
       this.order = this.order.slice(this.head);
       this.dropped += this.head;

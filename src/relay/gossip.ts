@@ -82,7 +82,7 @@ export class GossipProtocol {
     this.cache = new MessageCache({ maxMessages: o.limits.maxCachedMessages, maxBytes: o.limits.maxCachedBytes, maxAgeMs: o.maxMessageAge });
     this.origins = new OriginTracker(o.limits.maxTrackedOrigins);
     this.idFactory = new MessageIdFactory(this.localId, this.random.nextU32());
-    this.edge = new GossipEdge(this.counters, this.peers, this.env.send, o.limits.maxInflatedBytes, (entry, raw) => this.cache.keepRaw(entry, raw));
+    this.edge = new GossipEdge(this.counters, this.peers, this.env.send, o.limits.maxInflatedBytes, (entry, raw, generation) => this.cache.keepRaw(entry, raw, generation));
     this.scheduler = new GossipScheduler(this.env.clock, this.random, o, {
       round: () => this.round(),
       prune: () => this.pruneExpired(),

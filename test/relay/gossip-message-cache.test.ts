@@ -19,7 +19,7 @@ describe('gossip message cache bounds', () => {
     const entries = frames.map((f) => cache.add(f, 0, 'push'));
     expect(cache.has(frames[0]!.id)).toBe(true);
     // Each 100-byte deflated payload inflates to 4 KB: the third inflation breaks the 10 KB bound.
-    for (const e of entries) cache.keepRaw(e, new Uint8Array(4_000));
+    for (const e of entries) cache.keepRaw(e, new Uint8Array(4_000), e.generation);
     expect(cache.has(frames[0]!.id)).toBe(false);
     expect(cache.has(frames[2]!.id)).toBe(true);
   });
@@ -27,8 +27,23 @@ describe('gossip message cache bounds', () => {
   it('does not keep an inflated payload for an entry it already evicted', () => {
     const cache = new MessageCache({ maxMessages: 1, maxBytes: 10_000, maxAgeMs: 60_000 });
     const old = cache.add(frame(0, 10), 0, 'push');
+    const generation = old.generation;
     cache.add(frame(1, 10), 0, 'push');
-    cache.keepRaw(old, new Uint8Array(5_000));
+    cache.keepRaw(old, new Uint8Array(5_000), generation);
     expect(old.raw).toBeUndefined();
+  });
+
+  it('reuses an evicted entry for a later message, and a late inflation of the old one leaves it alone', () => {
+    const cache = new MessageCache({ maxMessages: 1, maxBytes: 10_000, maxAgeMs: 60_000 });
+    const first = cache.add(frame(0, 10), 0, 'push');
+    const generation = first.generation;
+    cache.add(frame(1, 10), 0, 'push'); // evicts frame 0: its entry is released to the pool
+    expect(cache.has(frame(0, 10).id)).toBe(false);
+    const third = cache.add(frame(2, 10), 0, 'push'); // evicts frame 1, reuses frame 0's entry object
+    expect(third).toBe(first);
+    expect(third.frame.seq).toBe(2);
+    expect(cache.get(frame(2, 10).id)).toBe(third);
+    cache.keepRaw(first, new Uint8Array(500), generation); // the inflation of frame 0, resolving late
+    expect(third.raw).toBeUndefined();
   });
 });
