@@ -121,14 +121,21 @@ export interface MessageCacheLimits {
  */
 class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
   readonly kind = 'msg';
-  id: MessageId = NO_ID;
+  /** The id as words (see IdWords): the entry keeps no per-message object alive (see `id`). */
+  a = 0;
+  b = 0;
+  c = 0;
+  d = 0;
+  /** The payload as a range of the received bytes' buffer, for the same reason (see `payload`). */
+  private payloadBuffer: ArrayBufferLike = NO_BYTES.buffer;
+  private payloadOffset = 0;
+  payloadLength = 0;
   origin: PeerId = '';
   seq = 0;
   hops = 0;
   priority: Priority = 'normal';
   route: Route = 'push';
   encoding: PayloadEncoding = 'raw';
-  payload: Uint8Array = NO_ID;
   signature?: Uint8Array = undefined;
   raw: Uint8Array | undefined = undefined;
   inflating: Promise<Uint8Array> | undefined = undefined;
@@ -139,15 +146,22 @@ class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
   /** Bumped each time the entry is released: an async task that started before can tell. */
   generation = 0;
 
-  fill(frame: MsgFrame, raw: Uint8Array | undefined, firstSeen: number, firstRoute: Route): this {
-    this.id = frame.id;
+  /** Takes `frame`'s fields; `w` holds its id's words. */
+  fill(frame: MsgFrame, w: IdWords, raw: Uint8Array | undefined, firstSeen: number, firstRoute: Route): this {
+    this.a = w.a;
+    this.b = w.b;
+    this.c = w.c;
+    this.d = w.d;
+    const p = frame.payload;
+    this.payloadBuffer = p.buffer;
+    this.payloadOffset = p.byteOffset;
+    this.payloadLength = p.byteLength;
     this.origin = frame.origin;
     this.seq = frame.seq;
     this.hops = frame.hops;
     this.priority = frame.priority;
     this.route = frame.route;
     this.encoding = frame.encoding;
-    this.payload = frame.payload;
     this.signature = frame.signature;
     this.raw = raw;
     this.firstSeen = firstSeen;
@@ -159,13 +173,43 @@ class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
   /** Drops everything the entry references, so a pooled entry keeps nothing alive. */
   release(): void {
     this.generation++;
-    this.id = NO_ID;
-    this.payload = NO_ID;
+    this.payloadBuffer = NO_BYTES.buffer;
     this.signature = undefined;
     this.raw = undefined;
     this.inflating = undefined;
     this.announced = false;
     this.clearHoldings();
+  }
+
+  /**
+   * A new array each time: the entry outlives the young generation, and an array it kept would be copied
+   * out of it for every message; one made on demand (to send or deliver the message) dies young.
+   */
+  get id(): MessageId {
+    const id = new Uint8Array(16);
+    const { a, b, c, d } = this;
+    id[0] = a >>> 24;
+    id[1] = a >>> 16;
+    id[2] = a >>> 8;
+    id[3] = a;
+    id[4] = b >>> 24;
+    id[5] = b >>> 16;
+    id[6] = b >>> 8;
+    id[7] = b;
+    id[8] = c >>> 24;
+    id[9] = c >>> 16;
+    id[10] = c >>> 8;
+    id[11] = c;
+    id[12] = d >>> 24;
+    id[13] = d >>> 16;
+    id[14] = d >>> 8;
+    id[15] = d;
+    return id;
+  }
+
+  /** A view of the received bytes, made on demand (see `id`). */
+  get payload(): Uint8Array {
+    return new Uint8Array(this.payloadBuffer, this.payloadOffset, this.payloadLength);
   }
 
   get frame(): MsgFrame {
@@ -181,7 +225,7 @@ class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
   }
 }
 
-const NO_ID = new Uint8Array(0);
+const NO_BYTES = new Uint8Array(0);
 /** Released entries kept for reuse. */
 const MAX_FREE_ENTRIES = 64;
 
@@ -230,8 +274,9 @@ export class MessageCache {
 
   /** add() for an id the caller just found absent: saves the lookup on the per-message hot path. */
   insert(frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage {
-    const entry = (this.free.pop() ?? new CacheEntry()).fill(frame, raw, now, firstRoute);
-    this.index.set(this.w.fromId(frame.id), this.dropped + this.order.length);
+    this.w.fromId(frame.id);
+    const entry = (this.free.pop() ?? new CacheEntry()).fill(frame, this.w, raw, now, firstRoute);
+    this.index.set(this.w, this.dropped + this.order.length);
     this.order.push(entry);
     this.bytes += frame.payload.length + (raw?.length ?? 0);
     this.evictOverLimits();
@@ -320,8 +365,13 @@ export class MessageCache {
     this.order[this.head] = undefined as unknown as CacheEntry;
     this.head++;
     // Entries leave only through here, and each id is in `order` once: no need to check the index first.
-    this.index.delete(this.w.fromId(oldest.frame.id));
-    this.bytes -= oldest.frame.payload.length + (oldest.raw?.length ?? 0);
+    const w = this.w;
+    w.a = oldest.a;
+    w.b = oldest.b;
+    w.c = oldest.c;
+    w.d = oldest.d;
+    this.index.delete(w);
+    this.bytes -= oldest.payloadLength + (oldest.raw?.length ?? 0);
     oldest.release();
     if (this.free.length < MAX_FREE_ENTRIES) this.free.push(oldest);
     if (this.head > 1024 && this.head * 2 > this.order.length) {
