@@ -298,22 +298,40 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
     // A deflated message can finish inflating after close(): nothing is delivered past 'closed'.
     if (m.from === null || this.closing) return;
     this.delivered++;
-    this.emit('message', new ReceivedMessage(m.key, m.origin, m.from, m.hops, m.priority, m.payload));
+    this.emit('message', new ReceivedMessage(m, m.from));
   }
 }
 
-/** What 'message' listeners get. A class, so text() is one shared method, not a closure per message. */
+/**
+ * What 'message' listeners get. A class, so text() is one shared method, not a closure per message, and
+ * the id's hex string is built only when read.
+ */
 class ReceivedMessage implements MeshMessage {
+  readonly origin: PeerId;
+  readonly hops: number;
+  readonly priority: Priority;
+  readonly data: Uint8Array;
+
   constructor(
-    readonly id: string,
-    readonly origin: PeerId,
+    private readonly delivered: DeliveredMessage,
     readonly from: PeerId,
-    readonly hops: number,
-    readonly priority: Priority,
-    readonly data: Uint8Array,
-  ) {}
+  ) {
+    this.origin = delivered.origin;
+    this.hops = delivered.hops;
+    this.priority = delivered.priority;
+    this.data = delivered.payload;
+  }
+
+  get id(): string {
+    return this.delivered.key;
+  }
 
   text(): string {
     return utf8Decoder.decode(this.data);
+  }
+
+  /** JSON.stringify and loggers see the id too (it is a getter, not an own field). */
+  toJSON(): object {
+    return { id: this.id, origin: this.origin, from: this.from, hops: this.hops, priority: this.priority, bytes: this.data.length };
   }
 }

@@ -52,7 +52,12 @@ export class Liveness {
 
   /** Any frame arrived from the peer. */
   heard(): void {
-    this.lastHeard = this.clock.now();
+    this.heardAt(this.clock.now());
+  }
+
+  /** heard(), with the clock already read by the caller. */
+  heardAt(now: number): void {
+    this.lastHeard = now;
     this.missed = 0;
   }
 

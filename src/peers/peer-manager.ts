@@ -335,9 +335,10 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
   private onData(link: Link, bytes: Uint8Array): void {
     if (link.detached) return;
     this.counters.framesReceived++;
-    link.liveness?.heard();
+    const now = this.clock.now(); // once per frame: it is read for every one
+    link.liveness?.heardAt(now);
     const e = this.table.get(link.remote);
-    if (e !== undefined) e.lastSeen = this.clock.now();
+    if (e !== undefined) e.lastSeen = now;
     let frame: Frame;
     try {
       frame = decodeFrame(bytes);

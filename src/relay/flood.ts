@@ -14,7 +14,7 @@
 import type { MessageId, MsgFrame, PeerId, Priority } from '../wire/frames.js';
 import { MessageIdFactory } from '../wire/ids.js';
 import { DEFAULT_FLOOD_HOP_LIMIT } from './limits.js';
-import { isMessageId, safeMessageKey, seenAdd, toDelivered } from './message.js';
+import { isMessageId, seenAdd, toDelivered } from './message.js';
 import type { BroadcastOptions, DeliveredMessage, RelayEnv, SeenStore } from './types.js';
 
 export interface FloodRouterOptions {
@@ -124,7 +124,7 @@ export class FloodRouter {
   /** Standalone receive: accept, then deliver and forward when new. Returns true for a new message. */
   receiveMessage(frame: MsgFrame, fromPeer: PeerId): boolean {
     if (this.accept(frame, fromPeer) !== 'new') return false;
-    const delivered = toDelivered(frame, safeMessageKey(frame.id) as string, fromPeer);
+    const delivered = toDelivered(frame, fromPeer);
     for (const handler of this.handlers) handler(delivered, fromPeer);
     this.forward(frame, fromPeer);
     return true;

@@ -56,17 +56,23 @@ export function planLazyPush(
   if (batch.length === 0) return ihave;
   const lazy = peers.lazyIds();
   const present = pushTargets.filter((p) => peers.get(p) !== undefined);
+  // Plain loops: this runs for every message a node relays.
   for (const entry of batch) {
-    const recipients = present.filter((p) => !entry.holders.has(p)).slice(0, o.lazyFanout);
+    const holders = entry.holders;
+    const recipients: PeerId[] = [];
+    for (const p of present) if (recipients.length < o.lazyFanout && !holders.has(p)) recipients.push(p);
     if (recipients.length < o.lazyFanout) {
-      const candidates = lazy.filter((p) => !entry.holders.has(p) && !recipients.includes(p));
-      recipients.push(...sample(candidates, o.lazyFanout - recipients.length, random));
+      const candidates: PeerId[] = [];
+      for (const p of lazy) if (!holders.has(p) && !recipients.includes(p)) candidates.push(p);
+      for (const p of sample(candidates, o.lazyFanout - recipients.length, random)) recipients.push(p);
     }
+    if (recipients.length === 0) continue;
+    const id = entry.frame.id;
     for (const r of recipients) {
       let ids = ihave.get(r);
       if (ids === undefined) ihave.set(r, (ids = []));
-      ids.push(entry.frame.id);
-      entry.holders.set(r, Holding.Announced);
+      ids.push(id);
+      holders.set(r, Holding.Announced);
     }
   }
   return ihave;

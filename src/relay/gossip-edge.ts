@@ -55,14 +55,17 @@ export class GossipEdge {
 
   /** Hands `entry` to the application (after inflating it, for a deflated one). */
   deliver(entry: CachedMessage, from: PeerId): void {
+    // Read the entry now: by the time an inflation resolves it may hold another message (entries are pooled).
+    const message = toDelivered(entry.frame, from);
     if (entry.frame.encoding === 'raw') {
-      this.handOver(toDelivered(entry.frame, entry.key, from));
+      this.handOver(message);
       return;
     }
-    // Read the entry now: by the time the inflation resolves it may hold another message (entries are pooled).
-    const message = toDelivered(entry.frame, entry.key, from);
     this.rawPayload(entry).then(
-      (raw) => this.handOver({ ...message, payload: raw }),
+      (raw) => {
+        message.payload = raw;
+        this.handOver(message);
+      },
       () => undefined,
     );
   }

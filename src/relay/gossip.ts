@@ -204,12 +204,13 @@ export class GossipProtocol {
       return false;
     }
     countIn(this.counters, frame);
+    const now = this.env.clock.now();
     const peer = this.peers.get(fromPeer);
     if (peer === undefined) this.counters.unknownPeerFrames++;
-    else peer.lastHeard = this.env.clock.now();
+    else peer.lastHeard = now;
     switch (frame.kind) {
       case 'msg':
-        return this.onMsg(frame, fromPeer, peer);
+        return this.onMsg(frame, fromPeer, peer, now);
       case 'ihave':
         if (peer !== undefined) this.repair.onAnnounced(this.ids(frame.ids), peer, true);
         return false;
@@ -264,7 +265,7 @@ export class GossipProtocol {
     return true;
   }
 
-  private onMsg(frame: MsgFrame, from: PeerId, peer: GossipPeer | undefined): boolean {
+  private onMsg(frame: MsgFrame, from: PeerId, peer: GossipPeer | undefined, now: number): boolean {
     if (!isMessageId(frame.id)) {
       this.counters.badIds++;
       return false;
@@ -275,7 +276,6 @@ export class GossipProtocol {
       return false;
     }
     const known = this.cache.get(frame.id);
-    const now = this.env.clock.now();
     // seen.add answers "new?" and records it in one lookup.
     if (known !== undefined || !seenAdd(this.seen, frame.id, now)) {
       this.counters.duplicates++;

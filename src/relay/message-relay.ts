@@ -30,7 +30,7 @@ import type { GossipStats } from './gossip-stats.js';
 import { DEFAULT_GOSSIP_OPTIONS } from './gossip-options.js';
 import type { GossipOptionsInput } from './gossip-options.js';
 import type { ModeAnnounceLimits } from './limits.js';
-import { isMessageId, safeMessageKey, seenHas, toDelivered } from './message.js';
+import { isMessageId, seenHas, toDelivered } from './message.js';
 import { ModeAnnouncer } from './mode-announcer.js';
 import type { ModeAnnouncerStats } from './mode-announcer.js';
 import { countFrame, newPerModeCounters } from './relay-stats.js';
@@ -303,7 +303,7 @@ export class MessageRelay extends TypedEmitter<MessageRelayEvents> {
       return;
     }
     if (this.flood.accept(frame, fromPeer) !== 'new') return;
-    this.emitMessage(toDelivered(frame, safeMessageKey(frame.id) as string, fromPeer), fromPeer);
+    this.emitMessage(toDelivered(frame, fromPeer), fromPeer);
     this.flood.forward(frame, fromPeer);
     this.gossip.noteMessage(frame, fromPeer);
   }
