@@ -9,7 +9,7 @@
  * inline: no allocation per entry, nothing for the collector to trace.
  *
  * Open addressing with linear probing (load ≤ 1/2) and backward-shift deletion (no tombstones, so probe
- * chains stay short under constant insert/delete churn). The hash is seeded per table: ids arrive from the
+ * chains stay short under constant insert/delete churn), in one Int32Array (plus values when asked for). The hash is seeded per table: ids arrive from the
  * network, and an unseeded hash would let a peer mint ids that all land in one probe chain.
  */
 import { cryptoSeededRandom } from './random.js';
@@ -71,43 +71,63 @@ function hex8(w: number): string {
 
 const MIN_CAPACITY = 16;
 
+export interface IdTableOptions {
+  /** Whether entries carry a value (get/set); a plain set of ids leaves it off and saves the memory. */
+  values?: boolean;
+  /** Spreads entries over slots (lookups are exact whatever it is); default: from the platform's generator. */
+  seed?: number;
+}
+
+/**
+ * An empty slot is four zero words, so a probe reads one array (one cache line for a short run): the
+ * table is megabytes at 100,000 ids and every lookup is a cache miss or two. The all-zero id itself, a
+ * legal value a peer may send, is kept aside (`zero`).
+ */
 export class IdTable {
   private capacity = MIN_CAPACITY;
   private mask = MIN_CAPACITY - 1;
-  /** Four words per slot. */
+  /** Four words per slot; all zero = empty. */
   private words = new Int32Array(MIN_CAPACITY * 4);
-  private values = new Float64Array(MIN_CAPACITY);
-  private used = new Uint8Array(MIN_CAPACITY);
+  private values: Float64Array | null;
   private count = 0;
+  private zero = false;
+  private zeroValue = 0;
   private readonly seed: number;
 
-  /**
-   * `seed` only spreads entries over slots — lookups are exact whatever it is — so the default draws it
-   * from the platform's generator without touching a simulation's determinism.
-   */
-  constructor(seed: number = cryptoSeededRandom().nextU32()) {
-    this.seed = seed | 0;
+  constructor(options: IdTableOptions = {}) {
+    // The seed only spreads entries over slots — lookups are exact whatever it is — so the default draws it
+    // from the platform's generator without touching a simulation's determinism.
+    this.seed = (options.seed ?? cryptoSeededRandom().nextU32()) | 0;
+    this.values = options.values === false ? null : new Float64Array(MIN_CAPACITY);
   }
 
   get size(): number {
     return this.count;
   }
 
-  /** The value stored for `w`, or -1 when the id is absent (store values ≥ 0). */
+  /** The value stored for `w` (0 in a table without values), or -1 when the id is absent (store values ≥ 0). */
   get(w: IdWords): number {
+    if (isZero(w)) return this.zero ? (this.values === null ? 0 : this.zeroValue) : -1;
     const slot = this.find(w.a, w.b, w.c, w.d);
-    return slot < 0 ? -1 : this.values[slot]!;
+    return slot < 0 ? -1 : (this.values?.[slot] ?? 0);
   }
 
   has(w: IdWords): boolean {
-    return this.find(w.a, w.b, w.c, w.d) >= 0;
+    return isZero(w) ? this.zero : this.find(w.a, w.b, w.c, w.d) >= 0;
   }
 
   /** Stores `value` (≥ 0) for `w`; returns true when the id was new, false when its value was replaced. */
-  set(w: IdWords, value: number): boolean {
+  set(w: IdWords, value = 0): boolean {
+    if (isZero(w)) {
+      const fresh = !this.zero;
+      if (fresh) this.count++;
+      this.zero = true;
+      this.zeroValue = value;
+      return fresh;
+    }
     const slot = this.find(w.a, w.b, w.c, w.d);
     if (slot >= 0) {
-      this.values[slot] = value;
+      if (this.values !== null) this.values[slot] = value;
       return false;
     }
     if ((this.count + 1) * 2 > this.capacity) {
@@ -122,6 +142,12 @@ export class IdTable {
 
   /** Removes `w`; returns whether it was there. */
   delete(w: IdWords): boolean {
+    if (isZero(w)) {
+      if (!this.zero) return false;
+      this.zero = false;
+      this.count--;
+      return true;
+    }
     const slot = this.find(w.a, w.b, w.c, w.d);
     if (slot < 0) return false;
     this.removeAt(slot);
@@ -133,9 +159,9 @@ export class IdTable {
     this.capacity = MIN_CAPACITY;
     this.mask = MIN_CAPACITY - 1;
     this.words = new Int32Array(MIN_CAPACITY * 4);
-    this.values = new Float64Array(MIN_CAPACITY);
-    this.used = new Uint8Array(MIN_CAPACITY);
+    if (this.values !== null) this.values = new Float64Array(MIN_CAPACITY);
     this.count = 0;
+    this.zero = false;
   }
 
   private home(a: number, b: number, c: number, d: number): number {
@@ -146,16 +172,26 @@ export class IdTable {
     return h & this.mask;
   }
 
-  /** The slot holding the id, or ~slot of the empty slot where it would go. */
+  /** The slot holding the (non-zero) id, or ~slot of the empty slot where it would go. */
   private find(a: number, b: number, c: number, d: number): number {
     const words = this.words;
     let i = this.home(a, b, c, d);
-    while (this.used[i] === 1) {
+    for (;;) {
       const o = i * 4;
-      if (words[o] === a && words[o + 1] === b && words[o + 2] === c && words[o + 3] === d) return i;
+      const wa = words[o]!;
+      const wb = words[o + 1]!;
+      const wc = words[o + 2]!;
+      const wd = words[o + 3]!;
+      if (wa === a && wb === b && wc === c && wd === d) return i;
+      if ((wa | wb | wc | wd) === 0) return ~i;
       i = (i + 1) & this.mask;
     }
-    return ~i;
+  }
+
+  private isEmpty(i: number): boolean {
+    const o = i * 4;
+    const words = this.words;
+    return (words[o]! | words[o + 1]! | words[o + 2]! | words[o + 3]!) === 0;
   }
 
   private put(slot: number, a: number, b: number, c: number, d: number, value: number): void {
@@ -164,14 +200,13 @@ export class IdTable {
     this.words[o + 1] = b;
     this.words[o + 2] = c;
     this.words[o + 3] = d;
-    this.values[slot] = value;
-    this.used[slot] = 1;
+    if (this.values !== null) this.values[slot] = value;
   }
 
   /** Inserts an id known to be absent (used while growing). */
   private place(a: number, b: number, c: number, d: number, value: number): void {
     let i = this.home(a, b, c, d);
-    while (this.used[i] === 1) i = (i + 1) & this.mask;
+    while (!this.isEmpty(i)) i = (i + 1) & this.mask;
     this.put(i, a, b, c, d, value);
   }
 
@@ -185,28 +220,31 @@ export class IdTable {
     let j = slot;
     for (;;) {
       j = (j + 1) & this.mask;
-      if (this.used[j] !== 1) break;
+      if (this.isEmpty(j)) break;
       const o = j * 4;
       const home = this.home(words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!);
       const stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
       if (stays) continue;
-      this.put(hole, words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!, this.values[j]!);
+      this.put(hole, words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!, this.values?.[j] ?? 0);
       hole = j;
     }
-    this.used[hole] = 0;
+    this.put(hole, 0, 0, 0, 0, 0);
   }
 
   private grow(): void {
-    const { words, values, used, capacity } = this;
+    const { words, values, capacity } = this;
     this.capacity = capacity * 2;
     this.mask = this.capacity - 1;
     this.words = new Int32Array(this.capacity * 4);
-    this.values = new Float64Array(this.capacity);
-    this.used = new Uint8Array(this.capacity);
+    if (values !== null) this.values = new Float64Array(this.capacity);
     for (let i = 0; i < capacity; i++) {
-      if (used[i] !== 1) continue;
       const o = i * 4;
-      this.place(words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!, values[i]!);
+      if ((words[o]! | words[o + 1]! | words[o + 2]! | words[o + 3]!) === 0) continue;
+      this.place(words[o]!, words[o + 1]!, words[o + 2]!, words[o + 3]!, values?.[i] ?? 0);
     }
   }
+}
+
+function isZero(w: IdWords): boolean {
+  return (w.a | w.b | w.c | w.d) === 0;
 }

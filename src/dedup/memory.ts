@@ -33,7 +33,7 @@ function positiveOr(value: number | undefined, fallback: number): number {
 export class MemorySeenStore implements SeenStore {
   readonly ttlMs: number;
   readonly maxEntries: number;
-  private readonly ids = new IdTable();
+  private readonly ids = new IdTable({ values: false });
   /** Keys that are not 32 lowercase hex digits (messageIdToKey's form). */
   private readonly others = new Set<string>();
   /** Every entry, oldest first (invariant: exactly what `ids` and `others` hold). */

@@ -22,7 +22,7 @@ describe('IdTable', () => {
         fc.integer(),
         fc.array(fc.tuple(fc.constantFrom('set', 'delete'), fc.integer({ min: 0, max: 60 }), fc.nat(1000)), { maxLength: 400 }),
         (seed, ops) => {
-          const table = new IdTable(seed);
+          const table = new IdTable({ seed });
           const model = new Map<number, number>();
           const w = new IdWords();
           for (const [op, n, value] of ops) {
@@ -42,7 +42,7 @@ describe('IdTable', () => {
   });
 
   it('1,000 ids in a table grown from 16 slots: half deleted, the rest still found (long probe runs)', () => {
-    const table = new IdTable(7);
+    const table = new IdTable({ seed: 7 });
     const w = new IdWords();
     for (let n = 0; n < 1000; n++) table.set(w.fromId(idOf(n)), n);
     for (let n = 0; n < 1000; n += 2) expect(table.delete(w.fromId(idOf(n)))).toBe(true);
@@ -50,6 +50,22 @@ describe('IdTable', () => {
     table.clear();
     expect(table.size).toBe(0);
     expect(table.has(w.fromId(idOf(1)))).toBe(false);
+  });
+
+  it('keeps the all-zero id (the empty-slot pattern) aside, and a set without values answers 0', () => {
+    const table = new IdTable({ values: false });
+    const w = new IdWords();
+    expect(table.has(w.fromId(new Uint8Array(16)))).toBe(false);
+    expect(table.set(w, 5)).toBe(true);
+    expect(table.set(w, 6)).toBe(false);
+    expect(table.get(w)).toBe(0);
+    expect(table.size).toBe(1);
+    table.set(w.fromId(idOf(1)));
+    expect(table.get(w)).toBe(0);
+    expect(table.delete(w.fromId(new Uint8Array(16)))).toBe(true);
+    expect(table.has(w)).toBe(false);
+    expect(table.has(w.fromId(idOf(1)))).toBe(true);
+    expect(table.size).toBe(1);
   });
 
   it('IdWords reads ids and their keys alike, and refuses other strings', () => {
