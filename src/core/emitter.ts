@@ -41,18 +41,26 @@ export class TypedEmitter<E extends EventMap> {
   protected emit<K extends keyof E>(event: K, ...args: Parameters<E[K]>): void {
     const set = this.listeners.get(event);
     if (!set || set.size === 0) return;
-    for (const listener of [...set]) {
-      try {
-        (listener as (...a: Parameters<E[K]>) => void)(...args);
-      } catch (err) {
-        if (event !== 'error' && this.listenerCount('error' as K) > 0) {
-          this.emit('error' as K, ...([err] as unknown as Parameters<E[K]>));
-        } else {
-          // Surface it without unwinding the protocol loop that emitted the event.
-          queueMicrotask(() => {
-            throw err;
-          });
-        }
+    // Listeners added or removed by a listener take effect from the next emit: the loop runs on a copy.
+    // Most events on the data path have one listener: no copy needed for that one.
+    if (set.size === 1) {
+      this.callListener(event, set.values().next().value as E[K], args);
+      return;
+    }
+    for (const listener of [...set]) this.callListener(event, listener as E[K], args);
+  }
+
+  private callListener<K extends keyof E>(event: K, listener: E[K], args: Parameters<E[K]>): void {
+    try {
+      (listener as (...a: Parameters<E[K]>) => void)(...args);
+    } catch (err) {
+      if (event !== 'error' && this.listenerCount('error' as K) > 0) {
+        this.emit('error' as K, ...([err] as unknown as Parameters<E[K]>));
+      } else {
+        // Surface it without unwinding the protocol loop that emitted the event.
+        queueMicrotask(() => {
+          throw err;
+        });
       }
     }
   }
