@@ -1,13 +1,17 @@
 /**
  * Signaling servers under load on loopback: meshcast's signaling server against y-webrtc's bin/server.js.
  * `npm run bench -- signaling [--clients=1000,5000] [--room=10] [--window=1000] [--signals=60000]
- * [--seconds=6] [--bytes=600] [--concurrency=200]`
+ * [--seconds=6] [--bytes=600] [--concurrency=200] [--warmup=100]`
  *
  * For each client count and each server, in this order (meshcast then y-webrtc, so both see the same
- * machine state): a fresh server in a child process (its memory is its own), then
+ * machine state): a fresh server in a child process (its memory is its own) under plain `node` —
+ * meshcast's compiled to JavaScript first (lib/signaling-build.ts says why not tsx) — then
+ * 0. warm-up: `warmup` clients join (rooms of `room`), each sends one signal, and all leave, so that code
+ *    the server runs for its first clients (binary pages read in, functions compiled: ~4 MiB, a one-off)
+ *    is not counted per connection — the same round for both servers;
  * 1. joins: `clients` WebSocket clients (this process, 127.0.0.1, at most `concurrency` joins in flight)
  *    join rooms of `room` — joins per second from the first connect to the last acknowledgement;
- * 2. memory: the server's RSS (and heap + external) after two GCs, before any client and after all joined —
+ * 2. memory: the server's RSS (and heap + external) after two GCs, after the warm-up and after all joined —
  *    the delta per connection;
  * 3. relay: randomly chosen clients send `bytes`-byte signals to another member of their room, closed loop
  *    with at most `window` signals in flight, up to `signals` signals or `seconds` seconds. A signal counts
@@ -25,6 +29,7 @@ import { dirname, join } from 'node:path';
 import { SeededRandom } from '../src/core/random.js';
 import { listFlag, numberFlag } from './lib/args.js';
 import { ServerProcess, type MemorySample } from './lib/server-process.js';
+import { compileForNode } from './lib/signaling-build.js';
 import { meshcastProtocol, yWebrtcProtocol, type SignalingBenchClient, type SignalingProtocol } from './lib/signaling-clients.js';
 import { latencySummary, ratio, round, sleep } from './lib/stats.js';
 
@@ -35,6 +40,7 @@ interface Options {
   seconds: number;
   bytes: number;
   concurrency: number;
+  warmup: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,10 +48,35 @@ const MESHCAST_SERVER = join(here, 'lib', 'signaling-meshcast-server.ts');
 // y-webrtc's package exports neither bin/ nor package.json: its installed path is the one npm gives it.
 const Y_WEBRTC_SERVER = join(here, '..', 'node_modules', 'y-webrtc', 'bin', 'server.js');
 
+let meshcastCompiled: Promise<string> | undefined;
+
 async function startServer(protocol: SignalingProtocol): Promise<ServerProcess> {
-  return protocol.name === 'meshcast'
-    ? ServerProcess.start(MESHCAST_SERVER, { useTsx: true })
-    : ServerProcess.start(Y_WEBRTC_SERVER, { useTsx: false });
+  const script = protocol.name === 'meshcast' ? await (meshcastCompiled ??= compileForNode(MESHCAST_SERVER)) : Y_WEBRTC_SERVER;
+  return ServerProcess.start(script, { useTsx: false });
+}
+
+/** Step 0: `count` clients join, each signals a neighbour once, and all leave again. */
+async function warmUp(protocol: SignalingProtocol, url: string, count: number, o: Options): Promise<void> {
+  const clients: SignalingBenchClient[] = new Array(count);
+  let arrived = 0;
+  const handlers = { onSignal: () => void arrived++, onDelivery: () => {} };
+  try {
+    await pool(count, o.concurrency, async (i) => {
+      clients[i] = await protocol.join(url, `warm${Math.floor(i / o.room)}`, `w${i}`, handlers);
+    });
+    let expected = 0;
+    for (let i = 0; i < count; i++) {
+      const roomStart = i - (i % o.room);
+      const roomSize = Math.min(o.room, count - roomStart);
+      if (roomSize < 2) continue;
+      clients[i]!.send(`w${roomStart + ((i - roomStart + 1) % roomSize)}`, 'warm-up');
+      expected++;
+    }
+    for (let waited = 0; arrived < expected && waited < 5_000; waited += 20) await sleep(20);
+  } finally {
+    for (const c of clients) c?.close();
+  }
+  await sleep(500); // the server sees the closes
 }
 
 /** Runs `task(i)` for i in [0, count) with at most `limit` in flight. */
@@ -69,6 +100,7 @@ async function measure(protocol: SignalingProtocol, clientCount: number, o: Opti
   const clients: SignalingBenchClient[] = new Array(clientCount);
   try {
     const url = `ws://127.0.0.1:${server.port}/`;
+    if (o.warmup > 0) await warmUp(protocol, url, o.warmup, o);
     const memBefore = await server.memory();
     const sentAt = new Float64Array(o.signals);
     const arrived = new Uint8Array(o.signals);
@@ -171,6 +203,7 @@ export async function run(args: string[]): Promise<object> {
     seconds: numberFlag(args, 'seconds', 6),
     bytes: numberFlag(args, 'bytes', 600),
     concurrency: numberFlag(args, 'concurrency', 200),
+    warmup: numberFlag(args, 'warmup', 100),
   };
   const meshcast: Record<string, Record<string, unknown>> = {};
   const anchor: Record<string, Record<string, unknown>> = {};

@@ -1,8 +1,9 @@
 /**
  * What one signaling connection costs, by object kind: `npx tsx bench/lib/signaling-heap.ts [--clients=2000]`
- * starts each server (meshcast's, y-webrtc's) in a child process as the `signaling` bench does, writes a heap
- * snapshot before any client and one with every client joined (rooms of 10), and prints the per-connection
- * difference by (V8 node type, constructor name), meshcast's against y-webrtc's, largest gap first.
+ * starts each server (meshcast's, y-webrtc's) in a child process under plain node as the `signaling` bench
+ * does, writes a heap snapshot before any client and one with every client joined (rooms of 10), and prints
+ * the per-connection difference by (V8 node type, constructor name), meshcast's against y-webrtc's,
+ * largest gap first.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numberFlag } from './args.js';
 import { ServerProcess } from './server-process.js';
+import { compileForNode } from './signaling-build.js';
 import { meshcastProtocol, yWebrtcProtocol, type SignalingBenchClient, type SignalingProtocol } from './signaling-clients.js';
 
 interface HeapSnapshot {
@@ -37,8 +39,8 @@ function tally(path: string): Map<string, { size: number; count: number }> {
   return out;
 }
 
-async function perConnection(protocol: SignalingProtocol, script: string, useTsx: boolean, clients: number) {
-  const server = await ServerProcess.start(script, { useTsx });
+async function perConnection(protocol: SignalingProtocol, script: string, clients: number) {
+  const server = await ServerProcess.start(script, { useTsx: false });
   const snapshot = (path: string): Promise<void> =>
     new Promise((resolve) => {
       server.child.once('message', () => resolve());
@@ -71,8 +73,9 @@ async function perConnection(protocol: SignalingProtocol, script: string, useTsx
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const clients = numberFlag(process.argv.slice(2), 'clients', 2000);
   const here = fileURLToPath(new URL('.', import.meta.url));
-  const mesh = await perConnection(meshcastProtocol, join(here, 'signaling-meshcast-server.ts'), true, clients);
-  const yw = await perConnection(yWebrtcProtocol, join(here, '..', '..', 'node_modules', 'y-webrtc', 'bin', 'server.js'), false, clients);
+  const meshcastServer = await compileForNode(join(here, 'signaling-meshcast-server.ts')); // plain node, as y-webrtc
+  const mesh = await perConnection(meshcastProtocol, meshcastServer, clients);
+  const yw = await perConnection(yWebrtcProtocol, join(here, '..', '..', 'node_modules', 'y-webrtc', 'bin', 'server.js'), clients);
   const total = (m: Map<string, { bytes: number }>): number => [...m.values()].reduce((s, v) => s + v.bytes, 0);
   console.log(`heap per connection with ${clients} clients: meshcast ${total(mesh).toFixed(0)} B, y-webrtc ${total(yw).toFixed(0)} B`);
   const rows = [...new Set([...mesh.keys(), ...yw.keys()])].map((key) => {

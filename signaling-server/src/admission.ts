@@ -13,8 +13,19 @@ import { originAllowed, type OriginsOption } from './access.js';
 export class ConnectionGate {
   private total = 0;
   private readonly perAddress = new Map<string, number>();
+  /**
+   * One 'close' listener for every socket (an emitter calls it with `this` = the socket), rather than a
+   * closure per connection. It reads the address again: a net.Socket keeps its peer address once read
+   * (admit() read it), so it is still there after the close.
+   */
+  private readonly release: (this: Socket) => void;
 
-  constructor(private readonly limits: { maxConnections: number; maxConnectionsPerIp: number }) {}
+  constructor(private readonly limits: { maxConnections: number; maxConnectionsPerIp: number }) {
+    const gate = this;
+    this.release = function (this: Socket) {
+      gate.forget(this.remoteAddress ?? 'unknown');
+    };
+  }
 
   get open(): number {
     return this.total;
@@ -28,13 +39,15 @@ export class ConnectionGate {
     if (fromAddress >= this.limits.maxConnectionsPerIp) return 'per_ip';
     this.total++;
     this.perAddress.set(address, fromAddress + 1);
-    socket.once('close', () => {
-      this.total--;
-      const left = (this.perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.perAddress.set(address, left);
-      else this.perAddress.delete(address);
-    });
+    socket.on('close', this.release); // a socket closes once
     return undefined;
+  }
+
+  private forget(address: string): void {
+    this.total--;
+    const left = (this.perAddress.get(address) ?? 1) - 1;
+    if (left > 0) this.perAddress.set(address, left);
+    else this.perAddress.delete(address);
   }
 }
 

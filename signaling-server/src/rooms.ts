@@ -7,11 +7,24 @@ import type { PeerId } from '../../src/wire/frames.js';
 import { SignalingErrorCode } from '../../src/signaling/errors.js';
 
 export type JoinResult<S> =
-  | { ok: true; /** The members before this join (whom to tell, and whom to list in `joined`). */ others: Map<PeerId, S> }
+  | {
+      ok: true;
+      /** The room's members, the joiner included (the others are whom to tell and to list in `joined`). */
+      members: ReadonlyMap<PeerId, S>;
+      /** The room's name as the room keeps it: one string shared by every member, not a copy each. */
+      room: string;
+    }
   | { ok: false; code: SignalingErrorCode };
 
+/** A room's members, and its name (the map key's own string, which a lookup by name cannot return). */
+class Members<S> extends Map<PeerId, S> {
+  constructor(readonly name: string) {
+    super();
+  }
+}
+
 export class Rooms<S> {
-  private readonly rooms = new Map<string, Map<PeerId, S>>();
+  private readonly rooms = new Map<string, Members<S>>();
 
   constructor(private readonly limits: { maxRooms: number; maxRoomSize: number }) {}
 
@@ -28,13 +41,12 @@ export class Rooms<S> {
     if (members?.has(peerId)) return { ok: false, code: SignalingErrorCode.idTaken };
     if (!members && this.rooms.size >= this.limits.maxRooms) return { ok: false, code: SignalingErrorCode.tooManyRooms };
     if (members && members.size >= this.limits.maxRoomSize) return { ok: false, code: SignalingErrorCode.roomFull };
-    const others = new Map(members);
     if (!members) {
-      members = new Map();
+      members = new Members(room);
       this.rooms.set(room, members);
     }
     members.set(peerId, member);
-    return { ok: true, others };
+    return { ok: true, members, room: members.name };
   }
 
   /** Removes the member; returns the members left behind (to tell), or nothing when it was not there. */

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { SignalingCloseCode } from '../../src/signaling/errors.js';
 import { ConnectionGate, checkUpgrade, refuseSocket } from './admission.js';
@@ -14,6 +15,7 @@ import { silentSignalingLogger, type SignalingLogger } from './logger.js';
 import { SignalingMetrics, type RejectReason } from './metrics.js';
 import { Rooms } from './rooms.js';
 import { secretLookup, type OriginsOption, type SecretsOption } from './access.js';
+import { JoinDeadlines } from './join-deadlines.js';
 import { Session, type SessionContext } from './session.js';
 
 export interface SignalingServerOptions {
@@ -51,8 +53,32 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   const metrics = new SignalingMetrics({ connections: () => sessions.size, rooms: () => rooms.size });
   const gate = new ConnectionGate(limits);
   const secretFor = secretLookup(options.secrets);
-  const ctx: SessionContext = { rooms, limits, metrics, log, secretFor, now: () => performance.now() };
-  const wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: limits.maxPayloadBytes });
+  const now = (): number => performance.now();
+  /** Set by close(): called whenever a session ends, to notice the last one going. */
+  let onSessionEnded: (() => void) | undefined;
+  const ctx: SessionContext = {
+    rooms,
+    limits,
+    metrics,
+    log,
+    secretFor,
+    now,
+    joinDeadlines: new JoinDeadlines<Session>(limits.joinTimeoutMs, now, (session) => session.joinTimedOut()),
+    ended(session, code) {
+      sessions.delete(session);
+      log('info', 'disconnect', { ip: session.ip, code, connections: sessions.size });
+      onSessionEnded?.();
+    },
+  };
+  // Sessions are the WebSocket objects themselves (session.ts). The server's own `sessions` set is the only
+  // registry (clientTracking off), and perMessageDeflate stays off: its per-connection zlib state is large.
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    perMessageDeflate: false,
+    maxPayload: limits.maxPayloadBytes,
+    WebSocket: Session,
+  });
   const http: Server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -64,8 +90,6 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   let closing = false;
   let closed: Promise<void> | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
-  /** Set by close(): called whenever a session ends, to notice the last one going. */
-  let onSessionEnded: (() => void) | undefined;
 
   const reject = (reason: RejectReason, ip: string | undefined): void => {
     metrics.rejected(reason);
@@ -91,22 +115,21 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
 
   http.on('upgrade', (req, socket, head) => {
     const ip = req.socket.remoteAddress ?? 'unknown';
-    socket.on('error', () => socket.destroy()); // until ws takes the socket over
+    socket.on('error', destroySocket); // until ws takes the socket over
     const refusal = checkUpgrade(req, { closing, allowedOrigins: options.allowedOrigins });
     if (refusal) {
       reject(refusal.reason, ip);
       return refuseSocket(socket, refusal.status);
     }
     try {
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        if (closing) return ws.close(SignalingCloseCode.goingAway, 'server shutting down');
-        const session = new Session(ws, ip, ctx);
+      wss.handleUpgrade(req, socket, head, (session) => {
+        socket.off('error', destroySocket); // ws has its own error handling on the socket now
+        if (closing) {
+          session.on('error', ignoreError); // never started, but ws may still report a bad frame
+          return session.close(SignalingCloseCode.goingAway, 'server shutting down');
+        }
         sessions.add(session);
-        ws.once('close', (code) => {
-          sessions.delete(session);
-          log('info', 'disconnect', { ip, code, connections: sessions.size });
-          onSessionEnded?.();
-        });
+        session.start(ctx, ip);
         log('info', 'connect', { ip, connections: sessions.size });
       });
     } catch (err) {
@@ -145,6 +168,7 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       closed ??= new Promise<void>((resolve) => {
         closing = true;
         clearInterval(heartbeat);
+        ctx.joinDeadlines.clear();
         log('info', 'shutdown', { connections: sessions.size });
         const deadline = setTimeout(() => {
           for (const session of sessions) session.terminate();
@@ -165,9 +189,16 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
           finishIfDone();
         });
         http.closeIdleConnections();
-        for (const session of sessions) session.close(SignalingCloseCode.goingAway, 'server shutting down');
+        for (const session of sessions) session.shutdown(SignalingCloseCode.goingAway, 'server shutting down');
       });
       return closed;
     },
   };
 }
+
+// Listeners shared by every socket rather than a closure per connection (`this` is the emitter).
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+function ignoreError(): void {}

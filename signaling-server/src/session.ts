@@ -3,17 +3,23 @@
  * join timeout, slow reading) and acts on join / leave / signal. Every error a client causes becomes an
  * `error` frame and a counter; enough of them within a window closes the connection. Nothing thrown
  * here escapes to `ws` or the event loop.
+ *
+ * A Session *is* its WebSocket (`ws` builds it through the server's `WebSocket` option), and its state is
+ * plain fields: a server holds thousands of connections, and a separate session object, listener
+ * closures, rate-limit objects, a Map of rooms and a timer each would add up to more heap per connection
+ * than `ws` itself uses (bench/lib/signaling-heap.ts measures it). Field names avoid `ws`'s own (`_…`).
  */
-import type { RawData, WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
 import { isWireError } from '../../src/wire/errors.js';
 import type { Frame, JoinFrame, PeerId, SignalFrame } from '../../src/wire/frames.js';
 import { MAX_REASON_LENGTH } from '../../src/wire/limits.js';
 import { SignalingCloseCode, SignalingErrorCode } from '../../src/signaling/errors.js';
+import type { JoinDeadlines } from './join-deadlines.js';
 import type { SignalingLimits } from './limits.js';
 import type { SignalingLogger } from './logger.js';
 import type { SignalingMetrics } from './metrics.js';
-import { TokenBucket, WindowCounter } from './rate-limit.js';
+import { FULL_BUCKET_AT, countError, takeToken, type ErrorWindowState, type TokenBucketState } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 import { secretMatches, type SecretLookup } from './access.js';
 
@@ -24,32 +30,61 @@ export interface SessionContext {
   metrics: SignalingMetrics;
   log: SignalingLogger;
   secretFor: SecretLookup;
+  /** Sessions in no room, each closed if it does not join one within limits.joinTimeoutMs. */
+  joinDeadlines: JoinDeadlines<Session>;
+  /** Called once when the session's connection has closed (after it left its rooms). */
+  ended(session: Session, code: number): void;
   now(): number;
 }
 
-export class Session {
+export class Session extends WebSocket implements TokenBucketState, ErrorWindowState {
+  // Undefined until start(), right after the upgrade: `ws` constructs the object, with no arguments of ours.
+  private ctx!: SessionContext;
+  ip = '';
   /** Cleared on each heartbeat ping, set by the pong; still clear at the next ping → dead. */
   private alive = true;
-  /** room → this connection's peer id in it. */
-  private readonly joined = new Map<string, PeerId>();
-  private readonly bucket: TokenBucket;
-  private readonly errors: WindowCounter;
-  private joinTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The first room joined and this connection's peer id in it: most connections are in exactly one. */
+  private room: string | undefined = undefined;
+  private peerId: PeerId | undefined = undefined;
+  /** Rooms beyond the first (up to maxRoomsPerConnection in all): room → peer id; made when needed. */
+  private moreRooms: Map<string, PeerId> | undefined = undefined;
+  // Rate limit and error window (rate-limit.ts); public only for its functions.
+  bucketFullAt = FULL_BUCKET_AT;
+  errorCount = 0;
+  errorWindowStart = 0;
 
-  constructor(
-    private readonly ws: WebSocket,
-    readonly ip: string,
-    private readonly ctx: SessionContext,
-  ) {
-    this.bucket = new TokenBucket(ctx.limits.messagesPerSecond, ctx.limits.messageBurst, ctx.now());
-    this.errors = new WindowCounter(ctx.limits.errorWindowMs);
-    ws.on('message', (data, isBinary) => this.guard(() => this.onMessage(data, isBinary)));
-    ws.on('pong', () => {
-      this.alive = true;
-    });
-    ws.on('error', (err) => this.onSocketError(err));
-    ws.on('close', () => this.guard(() => this.onClose()));
-    this.armJoinTimer();
+  /** Wires the session to its server once the upgrade is complete; the join timeout starts now. */
+  start(ctx: SessionContext, ip: string): void {
+    this.ctx = ctx;
+    this.ip = ip;
+    ctx.joinDeadlines.start(this);
+  }
+
+  /**
+   * `ws` reports everything about a connection by emitting it on the connection, so a started session
+   * handles its own four events right here instead of registering listeners: the listener table of an
+   * emitter is a dictionary, and four entries grow it by about 100 bytes per connection. They are not
+   * passed on to listeners; any other event is, as usual.
+   */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (this.ctx === undefined) return super.emit(event, ...args); // not started (refused at shutdown)
+    switch (event) {
+      case 'message':
+        this.guard(() => this.onMessage(args[0] as RawData, args[1] as boolean));
+        return true;
+      case 'pong':
+        this.alive = true;
+        return true;
+      case 'error':
+        this.guard(() => this.onSocketError(args[0] as Error));
+        return true;
+      case 'close':
+        this.guard(() => this.onClose());
+        this.ctx.ended(this, args[0] as number);
+        return true;
+      default:
+        return super.emit(event, ...args);
+    }
   }
 
   /** Heartbeat tick: pings, or terminates a connection that did not answer the previous ping. */
@@ -57,46 +92,54 @@ export class Session {
     if (!this.alive) {
       this.ctx.metrics.heartbeatTerminationsTotal++;
       this.ctx.log('warn', 'heartbeat-timeout', { ip: this.ip });
-      this.ws.terminate();
+      this.terminate();
       return;
     }
     this.alive = false;
-    this.guard(() => this.ws.ping());
+    this.guard(() => this.ping());
+  }
+
+  /** The join timeout expired (join-deadlines.ts): in no room for joinTimeoutMs. */
+  joinTimedOut(): void {
+    if (this.readyState !== this.OPEN) return; // already closing for another reason
+    this.ctx.log('warn', 'join-timeout', { ip: this.ip });
+    this.shutdown(SignalingCloseCode.policyViolation, 'join timeout');
   }
 
   /** Starts the close handshake (graceful shutdown, policy). `ws` destroys the socket if it never completes. */
-  close(code: number, reason: string): void {
-    clearTimeout(this.joinTimer);
-    this.guard(() => this.ws.close(code, reason));
-  }
-
-  terminate(): void {
-    this.ws.terminate();
+  shutdown(code: number, reason: string): void {
+    this.guard(() => this.close(code, reason));
   }
 
   /** Sends a frame unless the socket is closing, or terminates a client that stopped reading. */
-  send(frame: Frame): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
+  sendFrame(frame: Frame): void {
+    if (this.readyState === this.OPEN) this.sendBytes(encodeFrame(frame));
+  }
+
+  /** sendFrame() for a frame already encoded (`ws` does not modify the bytes: one buffer serves many). */
+  private sendBytes(bytes: Uint8Array): void {
+    if (this.readyState !== this.OPEN) return;
+    if (this.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
       this.ctx.metrics.slowConsumerTerminationsTotal++;
-      this.ctx.log('warn', 'slow-consumer', { ip: this.ip, buffered: this.ws.bufferedAmount });
-      this.ws.terminate();
+      this.ctx.log('warn', 'slow-consumer', { ip: this.ip, buffered: this.bufferedAmount });
+      this.terminate();
       return;
     }
-    this.ws.send(encodeFrame(frame));
+    this.send(bytes);
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
-    if (this.ws.readyState !== this.ws.OPEN) return; // closing: nothing more is acted on
-    this.ctx.metrics.messagesTotal++;
-    if (!this.bucket.take(this.ctx.now())) {
-      this.ctx.metrics.rateLimitedTotal++;
+    if (this.readyState !== this.OPEN) return; // closing: nothing more is acted on
+    const { limits, metrics } = this.ctx;
+    metrics.messagesTotal++;
+    if (!takeToken(this, this.ctx.now(), limits.messagesPerSecond, limits.messageBurst)) {
+      metrics.rateLimitedTotal++;
       return this.fail(SignalingErrorCode.rateLimited, 'message rate limit exceeded; frame dropped');
     }
     if (!isBinary) return this.fail('malformed', 'text messages are not frames; send binary');
     let frame: Frame;
     try {
-      frame = decodeFrame(toBytes(data), { maxFrameBytes: this.ctx.limits.maxPayloadBytes });
+      frame = decodeFrame(toBytes(data), { maxFrameBytes: limits.maxPayloadBytes });
     } catch (err) {
       return isWireError(err) ? this.fail(err.code, err.message) : this.fail('malformed', 'undecodable frame');
     }
@@ -113,79 +156,81 @@ export class Session {
   }
 
   private onJoin(frame: JoinFrame): void {
-    const { room, peerId } = frame;
-    if (this.joined.has(room)) return this.fail(SignalingErrorCode.alreadyJoined, `already in room ${room}`);
-    if (this.joined.size >= this.ctx.limits.maxRoomsPerConnection) {
+    const { peerId } = frame;
+    if (this.peerIdIn(frame.room) !== undefined) return this.fail(SignalingErrorCode.alreadyJoined, `already in room ${frame.room}`);
+    if (this.roomCount() >= this.ctx.limits.maxRoomsPerConnection) {
       const max = this.ctx.limits.maxRoomsPerConnection;
       return this.fail(SignalingErrorCode.roomLimit, `a connection may join at most ${max} rooms`);
     }
-    const expected = this.ctx.secretFor(room);
+    const expected = this.ctx.secretFor(frame.room);
     if (expected !== undefined && !secretMatches(expected, frame.secret)) {
-      this.ctx.log('warn', 'unauthorized', { ip: this.ip, room });
-      this.fail(SignalingErrorCode.unauthorized, `wrong or missing secret for room ${room}`);
-      return this.close(SignalingCloseCode.policyViolation, 'unauthorized');
+      this.ctx.log('warn', 'unauthorized', { ip: this.ip, room: frame.room });
+      this.fail(SignalingErrorCode.unauthorized, `wrong or missing secret for room ${frame.room}`);
+      return this.shutdown(SignalingCloseCode.policyViolation, 'unauthorized');
     }
-    const result = this.ctx.rooms.join(room, peerId, this);
-    if (!result.ok) return this.fail(result.code, `cannot join room ${room} as ${peerId}`);
-    this.joined.set(room, peerId);
-    clearTimeout(this.joinTimer);
+    const result = this.ctx.rooms.join(frame.room, peerId, this);
+    if (!result.ok) return this.fail(result.code, `cannot join room ${frame.room} as ${peerId}`);
+    const { room } = result; // the room's own copy of its name
+    if (this.roomCount() === 0) this.ctx.joinDeadlines.stop(this);
+    this.rememberRoom(room, peerId);
     this.ctx.metrics.joinsTotal++;
-    this.ctx.log('info', 'join', { ip: this.ip, room, peer: peerId, role: frame.role, members: result.others.size + 1 });
-    this.send({ kind: 'joined', room, peerId, peers: [...result.others.keys()] });
-    for (const other of result.others.values()) other.send({ kind: 'peer-joined', room, peerId });
+    const { members } = result;
+    this.ctx.log('info', 'join', { ip: this.ip, room, peer: peerId, role: frame.role, members: members.size });
+    const peers: PeerId[] = [];
+    for (const id of members.keys()) if (id !== peerId) peers.push(id);
+    this.sendFrame({ kind: 'joined', room, peerId, peers });
+    this.broadcast(members, { kind: 'peer-joined', room, peerId });
   }
 
   private onLeave(room: string): void {
-    const peerId = this.joined.get(room);
+    const peerId = this.peerIdIn(room);
     if (peerId === undefined) return this.fail(SignalingErrorCode.notJoined, `not in room ${room}`);
     this.leave(room, peerId);
-    if (this.joined.size === 0) this.armJoinTimer();
+    if (this.roomCount() === 0) this.ctx.joinDeadlines.start(this);
   }
 
   private onSignal(frame: SignalFrame): void {
-    const from = this.joined.get(frame.room);
+    const from = this.peerIdIn(frame.room);
     if (from === undefined) return this.fail(SignalingErrorCode.notJoined, `not in room ${frame.room}`);
     const target = this.ctx.rooms.get(frame.room, frame.to);
     if (!target) {
       // A benign race (the target left while an offer or candidate was in flight), so it is answered but
       // not charged to the abuse budget; the error names the target so the client fails that dial at once.
       this.ctx.metrics.error(SignalingErrorCode.unknownPeer);
-      return this.send({ kind: 'error', code: SignalingErrorCode.unknownPeer, message: `no peer in room ${frame.room}`, peerId: frame.to });
+      return this.sendFrame({ kind: 'error', code: SignalingErrorCode.unknownPeer, message: `no peer in room ${frame.room}`, peerId: frame.to });
     }
     // `from` is always the sender's own id in the room: whatever the client wrote there is replaced.
-    target.send({ kind: 'signal', room: frame.room, from, to: frame.to, data: frame.data });
+    target.sendFrame({ kind: 'signal', room: frame.room, from, to: frame.to, data: frame.data });
     this.ctx.metrics.signalsRelayedTotal++;
   }
 
   private leave(room: string, peerId: PeerId): void {
-    this.joined.delete(room);
+    this.forgetRoom(room);
     const remaining = this.ctx.rooms.leave(room, peerId);
     this.ctx.log('info', 'leave', { ip: this.ip, room, peer: peerId });
-    for (const other of remaining?.values() ?? []) other.send({ kind: 'peer-left', room, peerId });
+    if (remaining) this.broadcast(remaining, { kind: 'peer-left', room, peerId });
+  }
+
+  /** Sends `frame` to every member but this session, encoded once for all of them. */
+  private broadcast(members: ReadonlyMap<PeerId, Session>, frame: Frame): void {
+    let bytes: Uint8Array | undefined;
+    for (const member of members.values()) if (member !== this) member.sendBytes((bytes ??= encodeFrame(frame)));
   }
 
   /** Answers a client-caused error with an error frame; too many within the window closes the connection. */
   private fail(code: string, message: string): void {
     this.ctx.metrics.error(code);
-    this.send({ kind: 'error', code, message: message.slice(0, MAX_REASON_LENGTH) });
-    if (this.errors.add(this.ctx.now()) >= this.ctx.limits.maxErrors) {
+    this.sendFrame({ kind: 'error', code, message: message.slice(0, MAX_REASON_LENGTH) });
+    if (countError(this, this.ctx.now(), this.ctx.limits.errorWindowMs) >= this.ctx.limits.maxErrors) {
       this.ctx.log('warn', 'too-many-errors', { ip: this.ip, last: code });
-      this.close(SignalingCloseCode.policyViolation, 'too many errors');
+      this.shutdown(SignalingCloseCode.policyViolation, 'too many errors');
     }
   }
 
-  /** A connection must be in a room; one that is not, for joinTimeoutMs, is closed (idle/slowloris). */
-  private armJoinTimer(): void {
-    clearTimeout(this.joinTimer);
-    this.joinTimer = setTimeout(() => {
-      this.ctx.log('warn', 'join-timeout', { ip: this.ip });
-      this.close(SignalingCloseCode.policyViolation, 'join timeout');
-    }, this.ctx.limits.joinTimeoutMs);
-  }
-
   private onClose(): void {
-    clearTimeout(this.joinTimer);
-    for (const [room, peerId] of [...this.joined]) this.leave(room, peerId);
+    this.ctx.joinDeadlines.stop(this);
+    if (this.moreRooms) for (const [room, peerId] of [...this.moreRooms]) this.leave(room, peerId);
+    if (this.room !== undefined) this.leave(this.room, this.peerId!);
   }
 
   private onSocketError(err: Error & { code?: string }): void {
@@ -195,13 +240,40 @@ export class Session {
     this.ctx.log('warn', 'socket-error', { ip: this.ip, code: err.code ?? err.message });
   }
 
+  // The rooms this connection is in: the first in two fields, any further ones in moreRooms.
+
+  private peerIdIn(room: string): PeerId | undefined {
+    return room === this.room ? this.peerId : this.moreRooms?.get(room);
+  }
+
+  private roomCount(): number {
+    return (this.room === undefined ? 0 : 1) + (this.moreRooms?.size ?? 0);
+  }
+
+  private rememberRoom(room: string, peerId: PeerId): void {
+    if (this.room === undefined) {
+      this.room = room;
+      this.peerId = peerId;
+    } else {
+      (this.moreRooms ??= new Map()).set(room, peerId);
+    }
+  }
+
+  private forgetRoom(room: string): void {
+    if (room === this.room) {
+      this.room = this.peerId = undefined;
+    } else if (this.moreRooms?.delete(room) && this.moreRooms.size === 0) {
+      this.moreRooms = undefined;
+    }
+  }
+
   /** Runs `fn`, turning anything it throws into a log line and a closed connection, never a crash. */
   private guard(fn: () => void): void {
     try {
       fn();
     } catch (err) {
       this.ctx.log('warn', 'internal-error', { ip: this.ip, error: err instanceof Error ? err.message : String(err) });
-      this.ws.terminate();
+      this.terminate();
     }
   }
 }

@@ -95,6 +95,10 @@ describe('signaling server: limits', () => {
     // and the two admitted connections kept working throughout
     a.send({ kind: 'signal', room: 'lobby', from: '', to: 'bob', data: 'still here' });
     expect((await b.expect('signal')).data).toBe('still here');
+    // a closed connection gives its address's slot back (the gate finds the address again at the close)
+    a.ws.close();
+    await a.closed;
+    await waitFor(async () => (await tryConnect(url)).opened, 'a free slot for 127.0.0.1');
   });
 
   it('terminates a connection that stops answering heartbeat pings; live ones stay', async () => {

@@ -75,6 +75,43 @@ describe('signaling server: rooms', () => {
     expect((await b.expect('signal')).from).toBe('a-in-two');
   });
 
+  it('keeps a connection’s rooms apart as it leaves its first room and joins again, and leaves all on close', async () => {
+    // A short join timeout: leaving one room of several must not start it.
+    const { url } = await startServer({ limits: { joinTimeoutMs: 200 } });
+    const [a, b] = await Promise.all([TestClient.connect(url), TestClient.connect(url)]);
+    for (const room of ['one', 'two', 'three']) await b.join(room, 'bob');
+    for (const room of ['one', 'two', 'three']) {
+      await a.join(room, `a-in-${room}`);
+      expect(await b.expect('peer-joined')).toMatchObject({ room, peerId: `a-in-${room}` });
+    }
+    a.send({ kind: 'leave', room: 'one' }); // the first room joined
+    expect(await b.expect('peer-left')).toEqual({ kind: 'peer-left', room: 'one', peerId: 'a-in-one' });
+    a.send({ kind: 'signal', room: 'one', from: '', to: 'bob', data: 'x' });
+    await a.expectError('not_joined');
+    a.send({ kind: 'signal', room: 'two', from: '', to: 'bob', data: 'x' });
+    expect((await b.expect('signal')).from).toBe('a-in-two');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await a.expectNothingPending(); // still in two rooms: no join timeout
+
+    expect((await a.join('one', 'a-again')).peers).toEqual(['bob']);
+    expect((await b.expect('peer-joined')).peerId).toBe('a-again');
+    a.send({ kind: 'join', room: 'two', peerId: 'x', role: 'browser', secret: '' });
+    await a.expectError('already_joined');
+    for (const [room, from] of [['one', 'a-again'], ['three', 'a-in-three']] as const) {
+      a.send({ kind: 'signal', room, from: '', to: 'bob', data: room });
+      expect(await b.expect('signal')).toMatchObject({ room, from, data: room });
+    }
+
+    a.ws.close();
+    const left: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const frame = await b.expect('peer-left');
+      left.push(`${frame.room}/${frame.peerId}`);
+    }
+    expect(left.sort()).toEqual(['one/a-again', 'three/a-in-three', 'two/a-in-two']);
+    await b.expectNothingPending();
+  });
+
   it('answers a signal to a peer that is not in the room with unknown_peer', async () => {
     const { url } = await startServer();
     const [a, b] = await Promise.all([TestClient.connect(url), TestClient.connect(url)]);
