@@ -88,9 +88,14 @@ async function pool(count: number, limit: number, task: (i: number) => Promise<v
   await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
 }
 
-function perConnection(before: MemorySample, after: MemorySample, clients: number): { rssBytes: number; heapBytes: number } {
+function perConnection(
+  before: MemorySample,
+  after: MemorySample,
+  clients: number,
+): { rssBytes: number; rssWithoutYoungBytes: number; heapBytes: number } {
   return {
     rssBytes: round((after.rss - before.rss) / clients, 0),
+    rssWithoutYoungBytes: round((after.rss - after.youngBytes - (before.rss - before.youngBytes)) / clients, 0),
     heapBytes: round((after.heapUsed + after.external - before.heapUsed - before.external) / clients, 0),
   };
 }
@@ -215,7 +220,7 @@ export async function run(args: string[]): Promise<object> {
     if (!meshcast[n] || !anchor[n]) continue;
     const m = meshcast[n] as {
       relayedPerSecond: number;
-      memoryPerConnection: { rssBytes: number; heapBytes: number };
+      memoryPerConnection: { rssBytes: number; rssWithoutYoungBytes: number; heapBytes: number };
       serverCpuMsPerThousandSignals: number | null;
     };
     const a = anchor[n] as typeof m;
@@ -223,6 +228,7 @@ export async function run(args: string[]): Promise<object> {
       relayedPerSecVsYWebrtc: ratio(m.relayedPerSecond, a.relayedPerSecond),
       memoryPerConnVsYWebrtc: ratio(m.memoryPerConnection.rssBytes, a.memoryPerConnection.rssBytes),
       heapPerConnVsYWebrtc: ratio(m.memoryPerConnection.heapBytes, a.memoryPerConnection.heapBytes),
+      rssWithoutYoungPerConnVsYWebrtc: ratio(m.memoryPerConnection.rssWithoutYoungBytes, a.memoryPerConnection.rssWithoutYoungBytes),
       serverCpuPerSignalVsYWebrtc: ratio(m.serverCpuMsPerThousandSignals ?? undefined, a.serverCpuMsPerThousandSignals ?? undefined),
     };
   }

@@ -13,6 +13,8 @@ export interface MemorySample {
   heapUsed: number;
   external: number;
   arrayBuffers: number;
+  /** Physical size of V8's young generation (new space), part of rss. */
+  youngBytes: number;
   gc: boolean;
 }
 
