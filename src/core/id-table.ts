@@ -140,6 +140,21 @@ export class IdTable {
     return true;
   }
 
+  /** Stores `value` for `w` only if the id is absent; returns whether it was added (one probe either way). */
+  add(w: IdWords, value = 0): boolean {
+    if (isZero(w)) return this.zero ? false : this.set(w, value);
+    const slot = this.find(w.a, w.b, w.c, w.d);
+    if (slot >= 0) return false;
+    if ((this.count + 1) * 2 > this.capacity) {
+      this.grow();
+      this.place(w.a, w.b, w.c, w.d, value);
+    } else {
+      this.put(~slot, w.a, w.b, w.c, w.d, value);
+    }
+    this.count++;
+    return true;
+  }
+
   /** Removes `w`; returns whether it was there. */
   delete(w: IdWords): boolean {
     if (isZero(w)) {

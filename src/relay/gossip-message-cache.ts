@@ -269,14 +269,16 @@ export class MessageCache {
 
   /** Adds a message seen for the first time; returns the entry (the existing one if already cached). */
   add(frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage {
-    return this.get(frame.id) ?? this.insert(frame, now, firstRoute, raw);
+    return this.insertNew(frame, now, firstRoute, raw) ?? (this.get(frame.id) as CachedMessage);
   }
 
-  /** add() for an id the caller just found absent: saves the lookup on the per-message hot path. */
-  insert(frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage {
-    this.w.fromId(frame.id);
+  /**
+   * Adds a message unless its id is cached already (then: undefined, nothing changed) — "new?" and the
+   * insertion in one probe, for the per-message hot path.
+   */
+  insertNew(frame: MsgFrame, now: number, firstRoute: Route, raw?: Uint8Array): CachedMessage | undefined {
+    if (!this.index.add(this.w.fromId(frame.id), this.dropped + this.order.length)) return undefined;
     const entry = (this.free.pop() ?? new CacheEntry()).fill(frame, this.w, raw, now, firstRoute);
-    this.index.set(this.w, this.dropped + this.order.length);
     this.order.push(entry);
     this.bytes += frame.payload.length + (raw?.length ?? 0);
     this.evictOverLimits();

@@ -187,7 +187,7 @@ export class GossipProtocol {
     this.origins.note(this.localId, now);
     this.counters.broadcasts++;
     if (this.peers.size > 0 && this.peers.countEager() === 0) this.graftRandomLazy();
-    this.relay(this.cache.insert(frame, now, 'push', raw), undefined);
+    this.relay(this.cache.add(frame, now, 'push', raw), undefined);
     this.scheduler.armFlush();
     return id;
   }
@@ -259,7 +259,7 @@ export class GossipProtocol {
     seenAdd(this.seen, frame.id, now);
     this.repair.missing.resolveId(frame.id);
     this.origins.note(frame.origin, now);
-    const entry = this.cache.insert(frame, now, 'flood');
+    const entry = this.cache.add(frame, now, 'flood');
     if (peer !== undefined) entry.holders.set(peer.id, Holding.Confirmed);
     this.scheduler.armFlush();
     return true;
@@ -275,16 +275,16 @@ export class GossipProtocol {
       this.counters.hopLimitDropped++;
       return false;
     }
-    const known = this.cache.get(frame.id);
-    // seen.add answers "new?" and records it in one lookup.
-    if (known !== undefined || !seenAdd(this.seen, frame.id, now)) {
+    // "New?" costs one lookup in each store: seen.add and insertNew both answer it while recording. The
+    // cache also refuses an id the seen store forgot (a store with a shorter memory than the cache).
+    const entry = seenAdd(this.seen, frame.id, now) ? this.cache.insertNew(frame, now, frame.route) : undefined;
+    if (entry === undefined) {
       this.counters.duplicates++;
-      if (peer !== undefined) this.onDuplicate(known, frame.route, peer);
+      if (peer !== undefined) this.onDuplicate(this.cache.get(frame.id), frame.route, peer);
       return false;
     }
     this.repair.missing.resolveId(frame.id);
     this.origins.note(frame.origin, now);
-    const entry = this.cache.insert(frame, now, frame.route);
     if (peer !== undefined) {
       entry.holders.set(peer.id, Holding.Confirmed);
       // Plumtree: the peer that pushed us a new message is a tree link.

@@ -16,11 +16,11 @@ function idOf(n: number): Uint8Array {
 }
 
 describe('IdTable', () => {
-  it('agrees with a Map under random set / delete, for any seed', () => {
+  it('agrees with a Map under random set / add / delete, for any seed', () => {
     fc.assert(
       fc.property(
         fc.integer(),
-        fc.array(fc.tuple(fc.constantFrom('set', 'delete'), fc.integer({ min: 0, max: 60 }), fc.nat(1000)), { maxLength: 400 }),
+        fc.array(fc.tuple(fc.constantFrom('set', 'add', 'delete'), fc.integer({ min: 0, max: 60 }), fc.nat(1000)), { maxLength: 400 }),
         (seed, ops) => {
           const table = new IdTable({ seed });
           const model = new Map<number, number>();
@@ -30,6 +30,10 @@ describe('IdTable', () => {
             if (op === 'set') {
               expect(table.set(w, value)).toBe(!model.has(n));
               model.set(n, value);
+            } else if (op === 'add') {
+              // add never replaces a value
+              expect(table.add(w, value)).toBe(!model.has(n));
+              if (!model.has(n)) model.set(n, value);
             } else {
               expect(table.delete(w)).toBe(model.delete(n));
             }
