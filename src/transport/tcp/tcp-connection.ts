@@ -81,7 +81,7 @@ export class TcpConnection extends TypedEmitter<ConnectionEvents> implements Con
   private readonly logger: TcpLogger | undefined;
   private readonly framer: StreamFramer;
 
-  /** Frames queued since the last flush (written together on the next turn of the event loop). */
+  /** Frames queued since the last flush (written together when the current callback ends). */
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   /** A flush is queued for the end of the current callback. */
