@@ -89,18 +89,20 @@ export class SeenQueue {
     this.words[o + 3] = w.d;
   }
 
+  /** Doubles the ring, its entries moved to the front in order (two block copies: before and after the wrap). */
   private grow(): void {
-    const old = { words: this.words, times: this.times, others: this.others, head: this.head, capacity: this.capacity };
-    this.capacity *= 2;
+    const { words, times, others, head, capacity } = this;
+    const firstRun = capacity - head; // entries from head to the end of the old ring; the rest wrapped to 0
+    this.capacity = capacity * 2;
     this.words = new Int32Array(this.capacity * 4);
+    this.words.set(words.subarray(head * 4));
+    this.words.set(words.subarray(0, head * 4), firstRun * 4);
     this.times = new Float64Array(this.capacity);
-    this.others = new Array<string | undefined>(this.capacity).fill(undefined);
-    for (let n = 0; n < this.count; n++) {
-      const i = (old.head + n) % old.capacity;
-      this.words.set(old.words.subarray(i * 4, i * 4 + 4), n * 4);
-      this.times[n] = old.times[i]!;
-      this.others[n] = old.others[i];
-    }
+    this.times.set(times.subarray(head));
+    this.times.set(times.subarray(0, head), firstRun);
+    this.others = [...others.slice(head), ...others.slice(0, head)];
+    this.others.length = this.capacity;
+    this.others.fill(undefined, capacity);
     this.head = 0;
   }
 }

@@ -120,3 +120,32 @@ describe('MemorySeenStore by id', () => {
     expect(store.has('other')).toBe(false);
   });
 });
+
+/** Distinct ids for any n < 2^32 (the sequence number in the last four bytes, as MessageIdFactory does). */
+function seqId(n: number): Uint8Array {
+  const id = idOf(7);
+  new DataView(id.buffer).setUint32(12, n);
+  return id;
+}
+
+describe('MemorySeenStore growth', () => {
+  it('keeps order and membership while its queue wraps and grows (head moved, then past capacity)', () => {
+    const store = new MemorySeenStore({ ttlMs: 100, maxEntries: 10_000 });
+    const model: Array<[string, number]> = [];
+    const add = (i: number, now: number): void => {
+      const key = i % 3 === 0 ? `other-${i}` : messageIdToKey(seqId(i));
+      expect(store.add(key, now)).toBe(true);
+      model.push([key, now]);
+      while (model.length > 0 && model[0]![1] <= now - 100) model.shift();
+    };
+    // 50 ids at t = 1…50; at t = 120 the first 20 have expired (the queue's head moved to 20), and 300
+    // more make the ring wrap and then grow, twice, with its head in the middle.
+    for (let i = 0; i < 50; i++) add(i, i + 1);
+    for (let i = 50; i < 350; i++) add(i, 120);
+    expect(store.size).toBe(model.length);
+    expect(store.snapshot()).toEqual(model);
+    for (const [key] of model) expect(store.has(key)).toBe(true);
+    expect(store.prune(200)).toBe(30);
+    expect(store.snapshot()).toEqual(model.filter(([, t]) => t > 100));
+  });
+});
