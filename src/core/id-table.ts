@@ -9,10 +9,11 @@
  * inline: no allocation per entry, nothing for the collector to trace.
  *
  * Open addressing with linear probing (load ≤ 1/2) and backward-shift deletion (no tombstones, so probe
- * chains stay short under constant insert/delete churn), in one Int32Array (plus values when asked for). The hash is seeded per table: ids arrive from the
- * network, and an unseeded hash would let a peer mint ids that all land in one probe chain.
+ * chains stay short under constant insert/delete churn), in one Int32Array (plus values when asked for).
+ * The hash is keyed per table (random keys): ids arrive from the network, and an unkeyed hash would let a
+ * peer mint ids that all land in one probe chain, making every lookup of every node linear.
  */
-import { cryptoSeededRandom } from './random.js';
+import { SeededRandom, cryptoSeededRandom } from './random.js';
 
 /** An id as four big-endian int32 words; a scratch value filled by fromId / fromKey. */
 export class IdWords {
@@ -74,7 +75,7 @@ const MIN_CAPACITY = 16;
 export interface IdTableOptions {
   /** Whether entries carry a value (get/set); a plain set of ids leaves it off and saves the memory. */
   values?: boolean;
-  /** Spreads entries over slots (lookups are exact whatever it is); default: from the platform's generator. */
+  /** Seeds the hash's keys (tests); default: the platform's generator. */
   seed?: number;
 }
 
@@ -92,12 +93,16 @@ export class IdTable {
   private count = 0;
   private zero = false;
   private zeroValue = 0;
-  private readonly seed: number;
+  /** 32 − log2(capacity): home() keeps the top bits of the hash. */
+  private shift = 32 - Math.log2(MIN_CAPACITY);
+  /** The hash's keys: four odd multipliers and an addend. */
+  private readonly keys: Int32Array;
 
   constructor(options: IdTableOptions = {}) {
-    // The seed only spreads entries over slots — lookups are exact whatever it is — so the default draws it
-    // from the platform's generator without touching a simulation's determinism.
-    this.seed = (options.seed ?? cryptoSeededRandom().nextU32()) | 0;
+    // The keys only spread entries over slots — lookups are exact whatever they are — so by default they
+    // come from the platform's generator without touching a simulation's determinism.
+    const random = options.seed === undefined ? cryptoSeededRandom() : new SeededRandom(options.seed);
+    this.keys = Int32Array.from({ length: 5 }, (_, i) => (i < 4 ? random.nextU32() | 1 : random.nextU32()));
     this.values = options.values === false ? null : new Float64Array(MIN_CAPACITY);
   }
 
@@ -155,6 +160,21 @@ export class IdTable {
     return true;
   }
 
+  /**
+   * Slots and the longest run of occupied ones (a scan: for tests and diagnostics). Probing is linear, so
+   * the longest run bounds a lookup's cost; at load ≤ ½ with a good hash it stays in the tens.
+   */
+  layout(): { capacity: number; longestRun: number } {
+    let longestRun = 0;
+    let run = 0;
+    // Twice round, so a run that wraps past the end is counted whole.
+    for (let n = 0; n < 2 * this.capacity; n++) {
+      run = this.isEmpty(n & this.mask) ? 0 : run + 1;
+      if (run > longestRun) longestRun = Math.min(run, this.capacity);
+    }
+    return { capacity: this.capacity, longestRun };
+  }
+
   /** Removes `w`; returns whether it was there. */
   delete(w: IdWords): boolean {
     if (isZero(w)) {
@@ -173,18 +193,21 @@ export class IdTable {
   clear(): void {
     this.capacity = MIN_CAPACITY;
     this.mask = MIN_CAPACITY - 1;
+    this.shift = 32 - Math.log2(MIN_CAPACITY);
     this.words = new Int32Array(MIN_CAPACITY * 4);
     if (this.values !== null) this.values = new Float64Array(MIN_CAPACITY);
     this.count = 0;
     this.zero = false;
   }
 
+  /**
+   * Multiply-add-shift (Dietzfelbinger): Σ kᵢ·wordᵢ + k₄ over 32 bits, slot = the top bits. Every word
+   * is multiplied by its own random odd key, so without the keys no one can choose ids that share a slot
+   * (two ids collide with probability about 2/capacity, whatever they are).
+   */
   private home(a: number, b: number, c: number, d: number): number {
-    let h = Math.imul(d ^ this.seed, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(b ^ this.seed, 0xc2b2ae35) ^ a;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x7feb352d);
-    h ^= h >>> 15;
-    return h & this.mask;
+    const k = this.keys;
+    return ((Math.imul(a, k[0]!) + Math.imul(b, k[1]!) + Math.imul(c, k[2]!) + Math.imul(d, k[3]!) + k[4]!) | 0) >>> this.shift;
   }
 
   /** The slot holding the (non-zero) id, or ~slot of the empty slot where it would go. */
@@ -250,6 +273,7 @@ export class IdTable {
     const { words, values, capacity } = this;
     this.capacity = capacity * 2;
     this.mask = this.capacity - 1;
+    this.shift--;
     this.words = new Int32Array(this.capacity * 4);
     if (values !== null) this.values = new Float64Array(this.capacity);
     for (let i = 0; i < capacity; i++) {

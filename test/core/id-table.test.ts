@@ -72,6 +72,34 @@ describe('IdTable', () => {
     expect(table.size).toBe(1);
   });
 
+  it('ids built to collide under a fixed hash, or differing in strides of powers of two, spread out', () => {
+    const table = new IdTable();
+    const w = new IdWords();
+    const view = new DataView(new ArrayBuffer(16));
+    const id = new Uint8Array(view.buffer);
+    for (let i = 1; i <= 16_384; i++) {
+      // The old unkeyed hash mixed words a and c without a key: a = T ^ c·0x85ebca6b sent all these home
+      // to one slot. Then: ids equal but for one word that steps by 2^16, or by 2^20.
+      const c = i * 0x9e3779b9;
+      const variants: Array<[number, number, number, number]> = [
+        [0x1234 ^ Math.imul(c, 0x85ebca6b), 7, c, 9],
+        [1, 2, 3, i << 16],
+        [i << 20, 5, 6, 7],
+      ];
+      for (const [a, b, cc, d] of variants) {
+        view.setInt32(0, a);
+        view.setInt32(4, b);
+        view.setInt32(8, cc);
+        view.setInt32(12, d);
+        table.set(w.fromId(id), i);
+      }
+    }
+    const { capacity, longestRun } = table.layout();
+    expect(table.size).toBeGreaterThan(16_384 * 2);
+    expect(capacity).toBeGreaterThanOrEqual(2 * table.size);
+    expect(longestRun).toBeLessThan(200); // random placement: a few tens; one chain would be ~40,000
+  });
+
   it('IdWords reads ids and their keys alike, and refuses other strings', () => {
     const id = Uint8Array.from({ length: 16 }, (_, i) => (i * 29 + 200) & 0xff);
     const key = messageIdToKey(id);
