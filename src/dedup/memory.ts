@@ -7,6 +7,7 @@
  */
 import { IdTable, IdWords } from '../core/id-table.js';
 import type { MessageId } from '../wire/frames.js';
+import { MESSAGE_ID_BYTES } from '../wire/limits.js';
 import type { SeenStore } from '../relay/types.js';
 import { DEFAULT_MAX_SEEN_ENTRIES, DEFAULT_SEEN_TTL_MS } from './limits.js';
 import { SeenQueue } from './seen-queue.js';
@@ -59,7 +60,7 @@ export class MemorySeenStore implements SeenStore {
 
   /** has() by the raw 16-byte id, without building its key. */
   hasId(id: MessageId): boolean {
-    return this.ids.has(this.w.fromId(id));
+    return this.ids.has(this.w.fromId(checkedId(id)));
   }
 
   /**
@@ -79,7 +80,7 @@ export class MemorySeenStore implements SeenStore {
 
   /** add() by the raw 16-byte id, without building its key. */
   addId(id: MessageId, now: number): boolean {
-    this.w.fromId(id);
+    this.w.fromId(checkedId(id));
     return this.addWords(now);
   }
 
@@ -147,4 +148,10 @@ export class MemorySeenStore implements SeenStore {
     if (other === undefined) this.ids.delete(this.popped);
     else this.others.delete(other);
   }
+}
+
+/** Ids are 16 bytes; a shorter array would be read as zero-padded (and equal the all-zero id). */
+function checkedId(id: MessageId): MessageId {
+  if (id.length !== MESSAGE_ID_BYTES) throw new RangeError(`a message id is ${MESSAGE_ID_BYTES} bytes`);
+  return id;
 }

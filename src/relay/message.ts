@@ -16,8 +16,8 @@ let lastKey = '';
  * relay, the gossip and the cache looking up one frame build its key once.
  */
 export function safeMessageKey(id: MessageId): string | undefined {
-  if (id === lastId) return lastKey;
   if (!(id instanceof Uint8Array) || id.length !== MESSAGE_ID_BYTES) return undefined;
+  if (id === lastId) return lastKey;
   lastKey = messageIdToKey(id);
   lastId = id;
   return lastKey;
@@ -33,9 +33,16 @@ export function seenHas(seen: SeenStore, id: MessageId): boolean {
   return seen.hasId !== undefined ? seen.hasId(id) : seen.has(messageIdToKey(id));
 }
 
-/** seen.add by id (true when new): the store's id fast path when it has one, else its key. */
+/**
+ * seen.add by id (true when new): the store's id fast path when it has one. Otherwise has() then add(), so
+ * a store of the user's whose add() returns nothing (the interface's first form) still works.
+ */
 export function seenAdd(seen: SeenStore, id: MessageId, now: number): boolean {
-  return seen.addId !== undefined ? seen.addId(id, now) : seen.add(messageIdToKey(id), now);
+  if (seen.addId !== undefined) return seen.addId(id, now);
+  const key = messageIdToKey(id);
+  if (seen.has(key)) return false;
+  seen.add(key, now);
+  return true;
 }
 
 /** A delivered message; its key string is built only if someone reads it. */

@@ -70,10 +70,10 @@ export interface RelayEnv {
 export interface SeenStore {
   has(key: string): boolean;
   /**
-   * Records `key` as seen at `now` (ms on the injected clock's timeline); returns true when it was new
-   * (the relay asks "new?" and records in one call on its hot path).
+   * Records `key` as seen at `now` (ms on the injected clock's timeline). The built-in stores return true
+   * when it was new; a store that returns nothing still works (the relay then asks has() first).
    */
-  add(key: string, now: number): boolean;
+  add(key: string, now: number): boolean | void;
   /**
    * Optional fast path: has/add by the raw 16-byte id, so the relay builds no key string per message
    * (MemorySeenStore and the persistent stores have them; a store without them gets keys).
