@@ -60,6 +60,9 @@ export const DEFAULT_SIGNALING_LIMITS: Readonly<SignalingLimits> = Object.freeze
   shutdownTimeoutMs: 5_000,
 });
 
+/** The longest delay Node's timers take (2^31 − 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Defaults overlaid with `overrides`; throws on a value no server could run with (a config bug). */
 export function resolveSignalingLimits(overrides: Partial<SignalingLimits> = {}): SignalingLimits {
   const limits: SignalingLimits = { ...DEFAULT_SIGNALING_LIMITS };
@@ -67,6 +70,8 @@ export function resolveSignalingLimits(overrides: Partial<SignalingLimits> = {})
     if (value === undefined) continue;
     if (!(key in DEFAULT_SIGNALING_LIMITS)) throw new TypeError(`unknown signaling limit: ${key}`);
     if (typeof value !== 'number' || !(value > 0)) throw new RangeError(`limit ${key} must be a positive number`);
+    // Node fires a longer timer after 1 ms (with a warning): a timeout past it would run every millisecond.
+    if (key.endsWith('Ms') && value > MAX_TIMER_MS) throw new RangeError(`limit ${key} must be at most ${MAX_TIMER_MS} ms`);
     limits[key] = value;
   }
   if (limits.maxRoomSize > MAX_ROOM_PEERS_PER_FRAME + 1) {
