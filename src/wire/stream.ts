@@ -93,6 +93,11 @@ export class StreamFramer {
     return this.prefixFilled + this.bodyFilled;
   }
 
+  /** Whether a frame has started (some prefix bytes, or a whole prefix and maybe no body yet). */
+  get midFrame(): boolean {
+    return this.prefixFilled > 0 || this.expected >= 0;
+  }
+
   /**
    * Feeds bytes; returns the frames completed by them, in order. A returned frame may be a view into
    * `chunk` (no copy when it lies wholly inside it), so the caller must not reuse `chunk`'s memory.

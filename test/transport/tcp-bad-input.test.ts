@@ -208,6 +208,15 @@ describe('TCP listener: slowloris', () => {
     expect(server.stats().closed['frame-timeout']).toBe(1);
   });
 
+  it('a bare length prefix, with not one byte of its body after it, is closed after frameTimeoutMs too', async () => {
+    const server = await listening({ peerId: 'srv', limits: { frameTimeoutMs: 250, idleTimeoutMs: 0 } });
+    const { raw, conn } = await helloed(server, 'prefix-only');
+    const closed = next<[string]>(conn, 'close');
+    raw.write(encodeLengthPrefixed(msg(1, 500)).subarray(0, 4));
+    expect((await closed)[0]).toMatch(/incomplete for 250 ms/);
+    expect(server.stats().closed['frame-timeout']).toBe(1);
+  });
+
   it('a frame trickled byte by byte is cut although bytes keep coming', async () => {
     // Idle timeout off: the frame timer alone must cut it, although the trickle keeps the socket busy.
     const server = await listening({ peerId: 'srv', limits: { frameTimeoutMs: 300, idleTimeoutMs: 0 } });

@@ -274,8 +274,8 @@ export class TcpConnection extends TypedEmitter<ConnectionEvents> implements Con
    * per read was a measurable share of the tcp bench).
    */
   private armFrameTimer(completedFrames: boolean): void {
-    if (this.framer.bufferedBytes === 0) {
-      this.frameDeadline = 0; // nothing pending: a timer still armed finds no deadline and stops
+    if (!this.framer.midFrame) {
+      this.frameDeadline = 0; // between frames: a timer still armed finds no deadline and stops
       return;
     }
     if (this.frameDeadline !== 0 && !completedFrames) return;
