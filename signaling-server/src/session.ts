@@ -10,7 +10,7 @@
  * than `ws` itself uses (bench/lib/signaling-heap.ts measures it). Field names avoid `ws`'s own (`_…`).
  */
 import { WebSocket, type RawData } from 'ws';
-import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
+import { decodeFrame, encodeFrameView } from '../../src/wire/codec.js';
 import { isWireError } from '../../src/wire/errors.js';
 import type { Frame, JoinFrame, PeerId, SignalFrame } from '../../src/wire/frames.js';
 import { MAX_REASON_LENGTH } from '../../src/wire/limits.js';
@@ -113,7 +113,7 @@ export class Session extends WebSocket implements TokenBucketState, ErrorWindowS
 
   /** Sends a frame unless the socket is closing, or terminates a client that stopped reading. */
   sendFrame(frame: Frame): void {
-    if (this.readyState === this.OPEN) this.sendBytes(encodeFrame(frame));
+    if (this.readyState === this.OPEN) this.sendBytes(encodeFrameView(frame));
   }
 
   /** sendFrame() for a frame already encoded (`ws` does not modify the bytes: one buffer serves many). */
@@ -214,7 +214,7 @@ export class Session extends WebSocket implements TokenBucketState, ErrorWindowS
   /** Sends `frame` to every member but this session, encoded once for all of them. */
   private broadcast(members: ReadonlyMap<PeerId, Session>, frame: Frame): void {
     let bytes: Uint8Array | undefined;
-    for (const member of members.values()) if (member !== this) member.sendBytes((bytes ??= encodeFrame(frame)));
+    for (const member of members.values()) if (member !== this) member.sendBytes((bytes ??= encodeFrameView(frame)));
   }
 
   /** Answers a client-caused error with an error frame; too many within the window closes the connection. */

@@ -17,7 +17,7 @@ import { PeerManager } from '../peers/peer-manager.js';
 import type { KnownPeerInput, PeerManagerEvents, PeerManagerStats } from '../peers/types.js';
 import { MessageRelay, type MessageRelayStats, type ModeChange } from '../relay/message-relay.js';
 import type { DeliveredMessage, RelayFrame, SeenStore } from '../relay/types.js';
-import { encodeFrame } from '../wire/codec.js';
+import { encodeFrameView } from '../wire/codec.js';
 import type { GossipOptionsInput } from '../relay/gossip-options.js';
 import type { PeerId, Priority, RelayMode, Role } from '../wire/frames.js';
 import { messageIdToKey } from '../wire/ids.js';
@@ -284,7 +284,7 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
     if (frame !== this.lastEncoded.frame) {
       let bytes: Uint8Array;
       try {
-        bytes = encodeFrame(frame);
+        bytes = encodeFrameView(frame);
       } catch (err) {
         this.emit('error', err);
         return;

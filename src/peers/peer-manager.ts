@@ -18,7 +18,7 @@ import { TypedEmitter } from '../core/emitter.js';
 import type { Random } from '../core/random.js';
 import type { Connection, Transport } from '../core/transport.js';
 import { isRelayFrame } from '../relay/types.js';
-import { decodeFrame, encodeFrame } from '../wire/codec.js';
+import { decodeFrame, encodeFrame, encodeFrameView } from '../wire/codec.js';
 import { isWireError } from '../wire/errors.js';
 import {
   ByeCode,
@@ -204,7 +204,7 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
     if (link === undefined || !link.accepted) return false;
     let bytes: Uint8Array;
     try {
-      bytes = frame instanceof Uint8Array ? frame : encodeFrame(frame);
+      bytes = frame instanceof Uint8Array ? frame : encodeFrameView(frame);
     } catch {
       this.reject('encode-error');
       return false;
@@ -277,7 +277,7 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
   private sendOn(link: Link, frame: MeshFrame): void {
     this.counters.framesSent++;
     this.counters.sentByKind[frame.kind] = (this.counters.sentByKind[frame.kind] ?? 0) + 1;
-    link.conn.send(encodeFrame(frame));
+    link.conn.send(encodeFrameView(frame));
   }
 
   private onDialFailed(address: string): void {

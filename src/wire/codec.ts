@@ -3,5 +3,5 @@
  * encode.ts writes, decode.ts reads and validates; both share fields.ts (field checks) and msgpack.ts
  * (a reader/writer for the protocol's msgpack subset).
  */
-export { encodeFrame } from './encode.js';
+export { encodeFrame, encodeFrameView } from './encode.js';
 export { decodeFrame, frameKindOf } from './decode.js';

@@ -1,5 +1,5 @@
 /**
- * encodeFrame: Frame → bytes (docs/PROTOCOL.md), written field by field into a reused scratch buffer
+ * encodeFrame: Frame → bytes (docs/PROTOCOL.md), written field by field into a shared slab
  * (msgpack.ts's writer; shortest msgpack forms, byte-identical to @msgpack/msgpack). Every field is checked
  * against the bounds the decoder applies, so we never send a frame a peer would reject.
  */
@@ -209,11 +209,20 @@ function writeFields(f: Frame): void {
 }
 
 /**
- * Encodes a frame into a new, exactly-sized Uint8Array. Checks every field against the same bounds the
- * decoder applies and throws WireError('bad_field') for a frame a peer would reject. (Frame size is the
- * receiver's limit.)
+ * Encodes a frame into a new, exactly-sized Uint8Array of its own. Checks every field against the same
+ * bounds the decoder applies and throws WireError('bad_field') for a frame a peer would reject. (Frame
+ * size is the receiver's limit.)
  */
 export function encodeFrame(frame: Frame): Uint8Array {
+  return encodeFrameView(frame).slice();
+}
+
+/**
+ * encodeFrame without the copy, for the send paths: a view of exactly the frame's bytes in a buffer shared
+ * with other frames (msgpack.ts's slab). Hand it to a socket or copy it; do not keep it for long (it keeps
+ * the whole slab alive), do not use its `.buffer` as if it were the frame's, never transfer that buffer.
+ */
+export function encodeFrameView(frame: Frame): Uint8Array {
   writeStart();
   writeFields(frame);
   return writeResult();

@@ -225,6 +225,8 @@ const textEncoder = new TextEncoder();
  * Copying each frame out of a scratch buffer cost a new ArrayBuffer per frame (~7 % of the tcp bench).
  */
 export const SLAB_BYTES = 64 * 1024;
+/** Room left after the part of a big frame known so far, for the fields still to come. */
+const BIG_FRAME_SLACK = 1024;
 /** Below this much room left, the next frame starts a new slab. */
 const SLAB_MIN_FREE = 256;
 let out = new Uint8Array(SLAB_BYTES);
@@ -234,6 +236,11 @@ let at = 0;
 
 /** Starts a frame (dropping whatever an encode that threw left half-written). */
 export function writeStart(): void {
+  // Someone transferred a view's buffer (postMessage): the slab is detached, start a new one.
+  if (out.byteLength === 0) {
+    out = new Uint8Array(SLAB_BYTES);
+    start = 0;
+  }
   at = start;
 }
 
@@ -253,7 +260,8 @@ export function writeResult(): Uint8Array {
 function ensure(n: number): void {
   if (at + n <= out.length) return;
   const written = at - start;
-  const grown = new Uint8Array(Math.max(SLAB_BYTES, 2 * (written + n)));
+  // A frame bigger than a slab gets a buffer of about its own size (its view keeps that buffer alive).
+  const grown = new Uint8Array(Math.max(SLAB_BYTES, written + n + BIG_FRAME_SLACK));
   grown.set(out.subarray(start, at));
   out = grown;
   start = 0;

@@ -1,7 +1,7 @@
 import { Encoder, decode as msgpackDecode } from '@msgpack/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, frameKindOf } from '../../src/wire/codec.js';
+import { decodeFrame, encodeFrame, encodeFrameView, frameKindOf } from '../../src/wire/codec.js';
 import { WireError } from '../../src/wire/errors.js';
 import { KIND_CODES, PROTOCOL_VERSION, type Frame, type MsgFrame } from '../../src/wire/frames.js';
 import {
@@ -278,5 +278,32 @@ describe('decoded strings', () => {
     for (const id of ['pé', '节点-1', 'z'.repeat(32), 'y'.repeat(33), 'a'.repeat(60)]) {
       expect((decodeFrame(encodeFrame(modeFrame(id))) as { origin: string }).origin).toBe(id);
     }
+  });
+});
+
+describe('encodeFrame and the encoder slab', () => {
+  const frame: Frame = { kind: 'ping', nonce: 7, time: 1 };
+
+  it('encodeFrame returns bytes of their own; encodeFrameView a view that later frames never overwrite', () => {
+    const own = encodeFrame(frame);
+    expect(own.byteOffset).toBe(0);
+    expect(own.buffer.byteLength).toBe(own.length);
+    const view = encodeFrameView(frame);
+    const copy = view.slice();
+    for (let i = 0; i < 5_000; i++) encodeFrameView({ kind: 'ping', nonce: i, time: i });
+    expect(view).toEqual(copy);
+    expect(decodeFrame(view)).toEqual(frame);
+  });
+
+  it("keeps encoding after a view's buffer is transferred away (detached)", () => {
+    const view = encodeFrameView(frame);
+    structuredClone(view.buffer, { transfer: [view.buffer] });
+    expect(view.length).toBe(0);
+    expect(decodeFrame(encodeFrame(frame))).toEqual(frame);
+  });
+
+  it('a frame bigger than the slab gets a buffer of about its own size', () => {
+    const big = encodeFrameView({ kind: 'msg', id: new Uint8Array(16), origin: 'o', seq: 1, hops: 0, priority: 'normal', route: 'push', encoding: 'raw', payload: new Uint8Array(200_000) });
+    expect(big.buffer.byteLength).toBeLessThan(big.length + 2048);
   });
 });
