@@ -4,7 +4,7 @@
  * delivery and for peers without the 'deflate' capability — so the state machine stays synchronous.
  * Handlers are called synchronously and never awaited; a throw or a rejection is counted, not propagated.
  */
-import type { PeerId } from '../wire/frames.js';
+import type { MsgFrame, PeerId } from '../wire/frames.js';
 import { toDelivered } from './message.js';
 import type { DeliveredMessage, RelayFrame } from './types.js';
 import { inflateRaw } from './gossip-compression.js';
@@ -40,6 +40,7 @@ export class GossipEdge {
       this.dispatch(frame, peers);
       return;
     }
+    const generation = entry.generation;
     const deflatePeers: PeerId[] = [];
     const rawPeers: PeerId[] = [];
     for (const p of peers) (this.peers.get(p)?.deflate ? deflatePeers : rawPeers).push(p);
@@ -49,19 +50,22 @@ export class GossipEdge {
       this.counters.transcoded += rawPeers.length;
       this.dispatch({ ...frame, encoding: 'raw', payload: raw }, rawPeers);
     };
-    if (entry.raw !== undefined) sendRaw(entry.raw);
-    else this.rawPayload(entry).then(sendRaw, () => undefined);
+    this.inflated(frame, entry, generation).then(sendRaw, () => undefined);
   }
 
-  /** Hands `entry` to the application (after inflating it, for a deflated one). */
-  deliver(entry: CachedMessage, from: PeerId): void {
-    // Read the entry now: by the time an inflation resolves it may hold another message (entries are pooled).
-    const message = toDelivered(entry.frame, from);
-    if (entry.frame.encoding === 'raw') {
+  /**
+   * Hands a new message to the application: `frame` as received, `entry` its cache entry as of
+   * `generation` (a deflated payload is inflated first, once, shared with transcoding). Built from the
+   * frame, not the entry: a dispatch before this (relaying) may have re-entered the node and recycled the
+   * entry for another message (entries are pooled).
+   */
+  deliver(frame: MsgFrame, from: PeerId, entry: CachedMessage, generation: number): void {
+    const message = toDelivered(frame, from);
+    if (frame.encoding === 'raw') {
       this.handOver(message);
       return;
     }
-    this.rawPayload(entry).then(
+    this.inflated(frame, entry, generation).then(
       (raw) => {
         message.payload = raw;
         this.handOver(message);
@@ -70,22 +74,31 @@ export class GossipEdge {
     );
   }
 
+  /** The original payload of `frame`: through its cache entry while that still holds it, else on its own. */
+  private inflated(frame: MsgFrame, entry: CachedMessage, generation: number): Promise<Uint8Array> {
+    if (entry.generation === generation) return entry.raw !== undefined ? Promise.resolve(entry.raw) : this.rawPayload(entry);
+    return this.inflate(frame.payload);
+  }
+
   /** The original payload of a cached msg, inflating it once (shared by delivery and transcoding). */
   rawPayload(entry: CachedMessage): Promise<Uint8Array> {
     if (entry.raw !== undefined) return Promise.resolve(entry.raw);
     if (entry.frame.encoding === 'raw') return Promise.resolve(entry.frame.payload);
     const generation = entry.generation;
-    entry.inflating ??= inflateRaw(entry.frame.payload, this.maxInflatedBytes).then(
+    entry.inflating ??= this.inflate(entry.frame.payload).then(
       (raw) => {
         this.keepRaw(entry, raw, generation);
         return raw;
       },
-      (err: unknown) => {
-        this.counters.inflateFailures++;
-        throw err;
-      },
     );
     return entry.inflating;
+  }
+
+  private inflate(payload: Uint8Array): Promise<Uint8Array> {
+    return inflateRaw(payload, this.maxInflatedBytes).catch((err: unknown) => {
+      this.counters.inflateFailures++;
+      throw err;
+    });
   }
 
   private dispatch(frame: RelayFrame, peers: PeerId[]): void {

@@ -103,6 +103,8 @@ export interface CachedMessage {
    * happens, so a task that outlives a synchronous call (an inflation) checks it before touching the entry.
    */
   readonly generation: number;
+  /** False once evicted (until reused for another message). */
+  readonly live: boolean;
 }
 
 export interface MessageCacheLimits {
@@ -145,6 +147,7 @@ class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
   announced = false;
   /** Bumped each time the entry is released: an async task that started before can tell. */
   generation = 0;
+  live = false;
 
   /** Takes `frame`'s fields; `w` holds its id's words. */
   fill(frame: MsgFrame, w: IdWords, raw: Uint8Array | undefined, firstSeen: number, firstRoute: Route): this {
@@ -167,13 +170,16 @@ class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
     this.firstSeen = firstSeen;
     this.firstRoute = firstRoute;
     this.pushCopies = firstRoute === 'push' ? 1 : 0;
+    this.live = true;
     return this;
   }
 
   /** Drops everything the entry references, so a pooled entry keeps nothing alive. */
   release(): void {
     this.generation++;
+    this.live = false;
     this.payloadBuffer = NO_BYTES.buffer;
+    this.payloadLength = 0;
     this.signature = undefined;
     this.raw = undefined;
     this.inflating = undefined;

@@ -291,9 +291,10 @@ export class GossipProtocol {
       if (frame.route === 'push') peer.eager = true;
       if (frame.route !== 'pull') peer.dupStreak = 0;
     }
+    const generation = entry.generation;
     this.relay(entry, from);
     this.scheduler.armFlush();
-    this.edge.deliver(entry, from);
+    this.edge.deliver(frame, from, entry, generation);
     return true;
   }
 
@@ -384,7 +385,10 @@ export class GossipProtocol {
 
   /** Relays a new message: down the tree (eager peers but `from`), and in its flood phase to lazy peers too. */
   private relay(entry: CachedMessage, from: PeerId | undefined): void {
+    const generation = entry.generation;
     this.sendMsg(entry, this.peers.eagerIds(from), entry.firstRoute);
+    // A forward handler that re-entered this node may have evicted and recycled the entry meanwhile.
+    if (entry.generation !== generation) return;
     const f = entry.frame;
     const urgent = f.priority !== 'normal';
     const phase = this.networkSize() >= this.options.floodPhaseMinNodes ? this.options.floodHops : 0;
@@ -398,7 +402,9 @@ export class GossipProtocol {
 
   /** Sends a cached msg to `peers` one hop further along, if the hop limit allows. */
   private sendMsg(entry: CachedMessage, peers: PeerId[], route: Route): void {
-    if (peers.length === 0) return;
+    // An entry evicted by a re-entrant dispatch while a caller looped over a list of entries (digest
+    // answers) is skipped: its fields are gone.
+    if (peers.length === 0 || !entry.live) return;
     const hops = entry.frame.hops + 1;
     if (hops > this.options.hopLimit) {
       this.counters.hopLimitStopped++;
