@@ -19,7 +19,7 @@ import { MessageRelay, type MessageRelayStats, type ModeChange } from '../relay/
 import type { DeliveredMessage, RelayFrame, SeenStore } from '../relay/types.js';
 import { encodeFrameView } from '../wire/codec.js';
 import type { GossipOptionsInput } from '../relay/gossip-options.js';
-import type { PeerId, Priority, RelayMode, Role } from '../wire/frames.js';
+import type { PeerId, RelayMode, Role } from '../wire/frames.js';
 import { messageIdToKey } from '../wire/ids.js';
 import type { MeshBroadcastOptions, MeshMessage, MeshPeerInfo } from './types.js';
 
@@ -298,40 +298,21 @@ export class MeshNode extends TypedEmitter<MeshNodeEvents> {
     // A deflated message can finish inflating after close(): nothing is delivered past 'closed'.
     if (m.from === null || this.closing) return;
     this.delivered++;
-    this.emit('message', new ReceivedMessage(m, m.from));
+    // Own properties only (a copy made with {...message} keeps them all); text is one shared function.
+    const message: MeshMessage = {
+      id: m.key,
+      origin: m.origin,
+      from: m.from,
+      hops: m.hops,
+      priority: m.priority,
+      data: m.payload,
+      text: textOfData,
+    };
+    this.emit('message', message);
   }
 }
 
-/**
- * What 'message' listeners get. A class, so text() is one shared method, not a closure per message, and
- * the id's hex string is built only when read.
- */
-class ReceivedMessage implements MeshMessage {
-  readonly origin: PeerId;
-  readonly hops: number;
-  readonly priority: Priority;
-  readonly data: Uint8Array;
-
-  constructor(
-    private readonly delivered: DeliveredMessage,
-    readonly from: PeerId,
-  ) {
-    this.origin = delivered.origin;
-    this.hops = delivered.hops;
-    this.priority = delivered.priority;
-    this.data = delivered.payload;
-  }
-
-  get id(): string {
-    return this.delivered.key;
-  }
-
-  text(): string {
-    return utf8Decoder.decode(this.data);
-  }
-
-  /** JSON.stringify and loggers see the id too (it is a getter, not an own field). */
-  toJSON(): object {
-    return { id: this.id, origin: this.origin, from: this.from, hops: this.hops, priority: this.priority, bytes: this.data.length };
-  }
+/** MeshMessage.text: `this.data` decoded as UTF-8. */
+function textOfData(this: MeshMessage): string {
+  return utf8Decoder.decode(this.data);
 }

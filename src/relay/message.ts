@@ -1,7 +1,7 @@
 /**
  * Small helpers on msg frames shared by FloodRouter and MessageRelay.
  */
-import type { MessageId, MsgFrame, PeerId, Priority } from '../wire/frames.js';
+import type { MessageId, MsgFrame, PeerId } from '../wire/frames.js';
 import { MESSAGE_ID_BYTES } from '../wire/limits.js';
 import { messageIdToKey } from '../wire/ids.js';
 import type { DeliveredMessage, SeenStore } from './types.js';
@@ -45,26 +45,16 @@ export function seenAdd(seen: SeenStore, id: MessageId, now: number): boolean {
   return true;
 }
 
-/** A delivered message; its key string is built only if someone reads it. */
-class Delivered implements DeliveredMessage {
-  private keyMemo: string | undefined = undefined;
-
-  constructor(
-    readonly id: MessageId,
-    readonly origin: PeerId,
-    readonly seq: number,
-    readonly hops: number,
-    readonly priority: Priority,
-    public payload: Uint8Array,
-    readonly from: PeerId | null,
-  ) {}
-
-  get key(): string {
-    return (this.keyMemo ??= messageIdToKey(this.id));
-  }
-}
-
 /** What the application receives for `frame`, which arrived from `from` (null: this node's own). */
 export function toDelivered(frame: MsgFrame, from: PeerId | null): DeliveredMessage {
-  return new Delivered(frame.id, frame.origin, frame.seq, frame.hops, frame.priority, frame.payload, from);
+  return {
+    id: frame.id,
+    key: messageIdToKey(frame.id),
+    origin: frame.origin,
+    seq: frame.seq,
+    hops: frame.hops,
+    priority: frame.priority,
+    payload: frame.payload,
+    from,
+  };
 }
