@@ -53,7 +53,8 @@ let lastSize = 0;
 
 /**
  * Bytes of encodeFrame(frame) for a relay frame with valid fields. Remembers its last answer by the frame's
- * identity (frames are never mutated once built or decoded).
+ * identity: the frames measured (decoded, or built to be sent) are never mutated afterwards. (Cache entries,
+ * which are recycled, are never measured.)
  */
 export function relayFrameSize(frame: RelayFrame): number {
   if (frame !== lastFrame) {

@@ -148,12 +148,12 @@ export class MissingTracker {
     this.arm(dueAt);
   }
 
-  /** The id arrived (or is given up): forget it. */
   /** resolve() by id: builds the key only when something is missing at all (every new message asks). */
   resolveId(id: MessageId): void {
     if (this.missing.size > 0) this.missing.delete(messageIdToKey(id));
   }
 
+  /** The id arrived (or is given up): forget it. */
   resolve(key: string): void {
     this.missing.delete(key);
   }

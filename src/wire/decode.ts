@@ -1,8 +1,9 @@
 /**
  * decodeFrame: bytes → Frame (docs/PROTOCOL.md). On every hop of every message, so each kind is read by
- * straight-line code directly from the bytes (msgpack.ts's reader). Byte fields are handed out without
- * copying except message ids (copied: an id outlives its frame in seen-sets, and a 16-byte view would pin
- * the whole input buffer). Payloads and signatures are views into the input bytes.
+ * straight-line code directly from the bytes (msgpack.ts's reader). Byte fields are views into the input
+ * bytes (payloads, signatures, a msg's own id), except the ids listed in ihave / iwant / digest / graft:
+ * those are copied, since the missing-id tracker may keep one long after its frame, and a 16-byte view
+ * would pin the whole input buffer.
  *
  * Throws nothing but WireError: the bytes first pass a structural check (structure.ts: one array, no
  * maps/ext, bounded nesting, lengths and counts within the input — what @msgpack/msgpack's
@@ -84,8 +85,9 @@ function readCount(max: number, field: string): number {
 }
 
 /**
- * A msg's id as a view into the frame bytes, not a copy: the payload is a view of the same bytes and lives
- * as long (both are kept with the cached message), so a copy only added an allocation per message.
+ * A msg's id as a view into the frame bytes, not a copy: the relay takes its words (IdTable) and keeps no
+ * id array, and the payload beside it is a view of the same bytes anyway, so a copy only added an
+ * allocation per message.
  */
 function readIdView(): MessageId {
   const id = readBin('id');
