@@ -43,7 +43,9 @@ export interface Connection extends Pick<TypedEmitter<ConnectionEvents>, 'on' | 
   readonly closed: boolean;
   /**
    * Queues one frame. Returns false when the buffer is over its high-water mark: the caller should wait
-   * for 'drain' before sending more (the frame was still queued).
+   * for 'drain' before sending more (the frame was still queued). `frame` may be a view into a buffer
+   * shared with other frames (the encoder's slab): send its own bytes, never the whole `.buffer`, and
+   * never transfer that buffer.
    */
   send(frame: Uint8Array): boolean;
   /** Closes the connection; 'close' fires with this reason. */
