@@ -52,6 +52,23 @@ export class IdWords {
   }
 }
 
+/** A new 16-byte id from its four words (IdWords.fromId's inverse). */
+export function idFromWords(a: number, b: number, c: number, d: number): Uint8Array {
+  const id = new Uint8Array(16);
+  putWord(id, 0, a);
+  putWord(id, 4, b);
+  putWord(id, 8, c);
+  putWord(id, 12, d);
+  return id;
+}
+
+function putWord(id: Uint8Array, at: number, w: number): void {
+  id[at] = w >>> 24;
+  id[at + 1] = w >>> 16;
+  id[at + 2] = w >>> 8;
+  id[at + 3] = w;
+}
+
 const HEX_DIGIT = new Int8Array(128).fill(-1);
 for (let i = 0; i < 16; i++) HEX_DIGIT['0123456789abcdef'.charCodeAt(i)] = i;
 
@@ -135,13 +152,7 @@ export class IdTable {
       if (this.values !== null) this.values[slot] = value;
       return false;
     }
-    if ((this.count + 1) * 2 > this.capacity) {
-      this.grow();
-      this.place(w.a, w.b, w.c, w.d, value);
-    } else {
-      this.put(~slot, w.a, w.b, w.c, w.d, value);
-    }
-    this.count++;
+    this.insertAt(slot, w, value);
     return true;
   }
 
@@ -150,6 +161,12 @@ export class IdTable {
     if (isZero(w)) return this.zero ? false : this.set(w, value);
     const slot = this.find(w.a, w.b, w.c, w.d);
     if (slot >= 0) return false;
+    this.insertAt(slot, w, value);
+    return true;
+  }
+
+  /** Inserts an absent id at `~slot` (find's answer), growing first when the load would pass ½. */
+  private insertAt(slot: number, w: IdWords, value: number): void {
     if ((this.count + 1) * 2 > this.capacity) {
       this.grow();
       this.place(w.a, w.b, w.c, w.d, value);
@@ -157,7 +174,6 @@ export class IdTable {
       this.put(~slot, w.a, w.b, w.c, w.d, value);
     }
     this.count++;
-    return true;
   }
 
   /**

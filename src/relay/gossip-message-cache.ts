@@ -4,7 +4,7 @@
  * so age expiry and oldest-first eviction work from the head, and the anti-entropy window is a scan
  * back from the tail.
  */
-import { IdTable, IdWords } from '../core/id-table.js';
+import { IdTable, IdWords, idFromWords } from '../core/id-table.js';
 import type { MessageId, MsgFrame, PayloadEncoding, PeerId, Priority, Route } from '../wire/frames.js';
 import { messageIdToKey } from '../wire/ids.js';
 
@@ -192,25 +192,7 @@ class CacheEntry extends Holdings implements CachedMessage, MsgFrame {
    * out of it for every message; one made on demand (to send or deliver the message) dies young.
    */
   get id(): MessageId {
-    const id = new Uint8Array(16);
-    const { a, b, c, d } = this;
-    id[0] = a >>> 24;
-    id[1] = a >>> 16;
-    id[2] = a >>> 8;
-    id[3] = a;
-    id[4] = b >>> 24;
-    id[5] = b >>> 16;
-    id[6] = b >>> 8;
-    id[7] = b;
-    id[8] = c >>> 24;
-    id[9] = c >>> 16;
-    id[10] = c >>> 8;
-    id[11] = c;
-    id[12] = d >>> 24;
-    id[13] = d >>> 16;
-    id[14] = d >>> 8;
-    id[15] = d;
-    return id;
+    return idFromWords(this.a, this.b, this.c, this.d);
   }
 
   /** A view of the received bytes, made on demand (see `id`). */
