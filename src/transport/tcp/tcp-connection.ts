@@ -251,7 +251,8 @@ export class TcpConnection extends TypedEmitter<ConnectionEvents> implements Con
     this.stats.bytesIn += chunk.length;
     let frames: Uint8Array[];
     try {
-      frames = this.framer.push(chunk);
+      // A plain Uint8Array view: frames cut from it are plain views too (a Buffer makes each one a FastBuffer).
+      frames = this.framer.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     } catch (thrown) {
       const err = asWireError(thrown);
       bump(this.stats.wireErrors, err.code);
