@@ -100,7 +100,11 @@ export const yWebrtcProtocol: SignalingProtocol = {
         ack.resolve();
       }
     });
+    // As y-webrtc's own client does on connect (SignalingConn, src/y-webrtc.js): subscribe, then announce
+    // itself to the room — the server writes the announce to every member, as meshcast's server writes
+    // `peer-joined` to every member. Then a ping, whose pong (messages are handled in order) acknowledges.
     ws.send(JSON.stringify({ type: 'subscribe', topics: [room] }));
+    ws.send(JSON.stringify({ type: 'publish', topic: room, data: { type: 'announce', from: id } }));
     ws.send(JSON.stringify({ type: 'ping' }));
     await ack.promise;
     return {
