@@ -46,9 +46,9 @@ export class IdWords {
     return true;
   }
 
-  /** The id these words hold, as messageIdToKey would write it. */
-  toKey(): string {
-    return hex8(this.a) + hex8(this.b) + hex8(this.c) + hex8(this.d);
+  /** The id these words hold, as a new 16-byte array. */
+  toId(): Uint8Array {
+    return idFromWords(this.a, this.b, this.c, this.d);
   }
 }
 
@@ -83,9 +83,6 @@ function hexWord(key: string, at: number): number | undefined {
   return w;
 }
 
-function hex8(w: number): string {
-  return (w >>> 0).toString(16).padStart(8, '0');
-}
 
 const MIN_CAPACITY = 16;
 

@@ -7,6 +7,7 @@
  */
 import { IdTable, IdWords } from '../core/id-table.js';
 import type { MessageId } from '../wire/frames.js';
+import { messageIdToKey } from '../wire/ids.js';
 import { MESSAGE_ID_BYTES } from '../wire/limits.js';
 import type { SeenStore } from '../relay/types.js';
 import { DEFAULT_MAX_SEEN_ENTRIES, DEFAULT_SEEN_TTL_MS } from './limits.js';
@@ -103,7 +104,7 @@ export class MemorySeenStore implements SeenStore {
     const out: Array<[string, number]> = [];
     for (let n = 0; n < this.queue.length; n++) {
       const other = this.queue.at(n, this.popped);
-      out.push([other ?? this.popped.toKey(), this.queue.timeAt(n)]);
+      out.push([other ?? messageIdToKey(this.popped.toId()), this.queue.timeAt(n)]);
     }
     return out;
   }

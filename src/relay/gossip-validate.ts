@@ -4,7 +4,7 @@
  * frame becomes a counter, never an exception inside the state machine.
  */
 import type { MessageId, Priority, Route } from '../wire/frames.js';
-import { safeMessageKey } from './message.js';
+import { isMessageId } from './message.js';
 import type { RelayFrame } from './types.js';
 import type { GossipCounters } from './gossip-stats.js';
 
@@ -58,7 +58,7 @@ export function validIds(ids: MessageId[], max: number, counters: GossipCounters
   }
   const out: MessageId[] = [];
   for (const id of list) {
-    if (safeMessageKey(id) === undefined) counters.badIds++;
+    if (!isMessageId(id)) counters.badIds++;
     else out.push(id);
   }
   return out;

@@ -6,21 +6,9 @@ import { MESSAGE_ID_BYTES } from '../wire/limits.js';
 import { messageIdToKey } from '../wire/ids.js';
 import type { DeliveredMessage, SeenStore } from './types.js';
 
-/** The id last turned into a key, and that key: one frame's id is looked up by several layers in a row. */
-let lastId: MessageId | undefined;
-let lastKey = '';
-
-/**
- * messageIdToKey, or undefined for an id of the wrong shape (bad input from the network: counted by callers).
- * Remembers its last answer by the id's identity (ids are never mutated once minted or decoded), so the
- * relay, the gossip and the cache looking up one frame build its key once.
- */
+/** messageIdToKey, or undefined for an id of the wrong shape (bad input from the network: counted by callers). */
 export function safeMessageKey(id: MessageId): string | undefined {
-  if (!(id instanceof Uint8Array) || id.length !== MESSAGE_ID_BYTES) return undefined;
-  if (id === lastId) return lastKey;
-  lastKey = messageIdToKey(id);
-  lastId = id;
-  return lastKey;
+  return isMessageId(id) ? messageIdToKey(id) : undefined;
 }
 
 /** Whether `id` has a message id's shape (16 bytes): ids from the network are checked before any lookup. */
