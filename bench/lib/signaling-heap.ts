@@ -1,5 +1,6 @@
 /**
- * What one signaling connection costs, by object kind: `npx tsx bench/lib/signaling-heap.ts [--clients=2000]`
+ * What one signaling connection costs, by object kind:
+ * `npx tsx bench/lib/signaling-heap.ts [--clients=2000] [--sort=size] [--rows=20]`
  * starts each server (meshcast's, y-webrtc's) in a child process under plain node as the `signaling` bench
  * does, writes a heap snapshot before any client and one with every client joined (rooms of 10), and prints
  * the per-connection difference by (V8 node type, constructor name), meshcast's against y-webrtc's,
@@ -83,8 +84,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const y = yw.get(key) ?? { bytes: 0, objects: 0 };
     return { key, gap: m.bytes - y.bytes, m, y };
   });
-  rows.sort((p, q) => q.gap - p.gap);
-  for (const { key, gap, m, y } of rows.slice(0, 20)) {
+  // --sort=size lists meshcast's largest kinds first (where its bytes are), the default the largest gaps.
+  const bySize = process.argv.includes('--sort=size');
+  rows.sort((p, q) => (bySize ? q.m.bytes - p.m.bytes : q.gap - p.gap));
+  for (const { key, gap, m, y } of rows.slice(0, numberFlag(process.argv.slice(2), 'rows', 20))) {
     console.log(
       `${gap.toFixed(0).padStart(6)} B   meshcast ${m.bytes.toFixed(0).padStart(5)} B ×${m.objects.toFixed(2)}   y-webrtc ${y.bytes.toFixed(0).padStart(5)} B ×${y.objects.toFixed(2)}   ${key}`,
     );

@@ -64,7 +64,9 @@ export function checkUpgrade(
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   403: 'Forbidden',
+  405: 'Method Not Allowed',
   408: 'Request Timeout',
+  426: 'Upgrade Required',
   503: 'Service Unavailable',
 };
 

@@ -5,8 +5,10 @@
 import { MAX_ROOM_PEERS_PER_FRAME } from '../../src/wire/limits.js';
 
 export interface SignalingLimits {
-  /** Largest WebSocket message accepted (bytes); bigger → `ws` closes the connection with 1009. */
+  /** Largest WebSocket message accepted (bytes); bigger → the connection is closed with 1009. */
   maxPayloadBytes: number;
+  /** Most frames one fragmented WebSocket message may come in; more → closed with 1009. */
+  maxFragmentsPerMessage: number;
   /** Token bucket per connection: sustained messages per second ... */
   messagesPerSecond: number;
   /** ... and the burst a connection may send at once. Frames over the rate are dropped (rate_limited). */
@@ -38,10 +40,13 @@ export interface SignalingLimits {
   connectionsCheckingIntervalMs: number;
   /** close(): how long to wait for clients to finish the close handshake before terminating them. */
   shutdownTimeoutMs: number;
+  /** One connection's close handshake (a policy close, a protocol error): its socket is destroyed after this. */
+  closeTimeoutMs: number;
 }
 
 export const DEFAULT_SIGNALING_LIMITS: Readonly<SignalingLimits> = Object.freeze({
   maxPayloadBytes: 64 * 1024,
+  maxFragmentsPerMessage: 64,
   messagesPerSecond: 50,
   messageBurst: 100,
   maxRoomSize: 256,
@@ -58,6 +63,7 @@ export const DEFAULT_SIGNALING_LIMITS: Readonly<SignalingLimits> = Object.freeze
   requestTimeoutMs: 30_000,
   connectionsCheckingIntervalMs: 1_000,
   shutdownTimeoutMs: 5_000,
+  closeTimeoutMs: 5_000,
 });
 
 /** The longest delay Node's timers take (2^31 − 1 ms, about 24.8 days). */

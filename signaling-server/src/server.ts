@@ -5,8 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import type { Socket } from 'node:net';
 import { SignalingCloseCode } from '../../src/signaling/errors.js';
 import { ConnectionGate, checkUpgrade, refuseSocket } from './admission.js';
 import { createHttpHandler } from './http.js';
@@ -17,6 +16,7 @@ import { Rooms } from './rooms.js';
 import { secretLookup, type OriginsOption, type SecretsOption } from './access.js';
 import { JoinDeadlines } from './join-deadlines.js';
 import { Session, type SessionContext } from './session.js';
+import { acceptHandshake, handshakeRefusal } from './websocket/handshake.js';
 
 export interface SignalingServerOptions {
   /** Overrides of DEFAULT_SIGNALING_LIMITS (limits.ts). */
@@ -70,15 +70,6 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
       onSessionEnded?.();
     },
   };
-  // Sessions are the WebSocket objects themselves (session.ts). The server's own `sessions` set is the only
-  // registry (clientTracking off), and perMessageDeflate stays off: its per-connection zlib state is large.
-  const wss = new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    perMessageDeflate: false,
-    maxPayload: limits.maxPayloadBytes,
-    WebSocket: Session,
-  });
   const http: Server = createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -113,29 +104,26 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     refuseSocket(socket, timedOut ? 408 : 400);
   });
 
-  http.on('upgrade', (req, socket, head) => {
+  http.on('upgrade', (req, socket: Socket, head: Buffer) => {
     const ip = req.socket.remoteAddress ?? 'unknown';
-    socket.on('error', destroySocket); // until ws takes the socket over
     const refusal = checkUpgrade(req, { closing, allowedOrigins: options.allowedOrigins });
     if (refusal) {
       reject(refusal.reason, ip);
       return refuseSocket(socket, refusal.status);
     }
-    try {
-      wss.handleUpgrade(req, socket, head, (session) => {
-        socket.off('error', destroySocket); // ws has its own error handling on the socket now
-        if (closing) {
-          session.on('error', ignoreError); // never started, but ws may still report a bad frame
-          return session.close(SignalingCloseCode.goingAway, 'server shutting down');
-        }
-        sessions.add(session);
-        session.start(ctx, ip);
-        log('info', 'connect', { ip, connections: sessions.size });
-      });
-    } catch (err) {
-      log('warn', 'upgrade-error', { ip, error: err instanceof Error ? err.message : String(err) });
-      socket.destroy();
+    const badHandshake = handshakeRefusal(req);
+    if (badHandshake) {
+      reject('bad_request', ip);
+      log('warn', 'bad-handshake', { ip, error: badHandshake.message });
+      return refuseSocket(socket, badHandshake.status);
     }
+    // The session is its WebSocket: no subprotocol, no extension (perMessageDeflate's zlib state per
+    // connection would be larger than everything else a connection holds).
+    acceptHandshake(req, socket);
+    const session = new Session(ctx, ip);
+    sessions.add(session);
+    log('info', 'connect', { ip, connections: sessions.size });
+    session.start(socket, head);
   });
 
   return {
@@ -196,9 +184,3 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
   };
 }
 
-// Listeners shared by every socket rather than a closure per connection (`this` is the emitter).
-function destroySocket(this: Duplex): void {
-  this.destroy();
-}
-
-function ignoreError(): void {}

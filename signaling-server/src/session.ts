@@ -2,14 +2,14 @@
  * One client connection: decodes its frames, enforces its per-connection limits (rate, errors, rooms,
  * join timeout, slow reading) and acts on join / leave / signal. Every error a client causes becomes an
  * `error` frame and a counter; enough of them within a window closes the connection. Nothing thrown
- * here escapes to `ws` or the event loop.
+ * here escapes to the socket or the event loop.
  *
- * A Session *is* its WebSocket (`ws` builds it through the server's `WebSocket` option), and its state is
+ * A Session *is* its WebSocket connection (websocket/connection.ts does the framing), and its state is
  * plain fields: a server holds thousands of connections, and a separate session object, listener
  * closures, rate-limit objects, a Map of rooms and a timer each would add up to more heap per connection
- * than `ws` itself uses (bench/lib/signaling-heap.ts measures it). Field names avoid `ws`'s own (`_…`).
+ * than the connection itself (bench/lib/signaling-heap.ts measures it).
  */
-import { WebSocket, type RawData } from 'ws';
+import type { Socket } from 'node:net';
 import { decodeFrame, encodeFrameView } from '../../src/wire/codec.js';
 import { isWireError } from '../../src/wire/errors.js';
 import type { Frame, JoinFrame, PeerId, SignalFrame } from '../../src/wire/frames.js';
@@ -22,6 +22,8 @@ import type { SignalingMetrics } from './metrics.js';
 import { FULL_BUCKET_AT, countError, takeToken, type ErrorWindowState, type TokenBucketState } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 import { secretMatches, type SecretLookup } from './access.js';
+import { WebSocketConnection, type WebSocketLimits } from './websocket/connection.js';
+import { CloseCode, Opcode, frame as websocketFrame } from './websocket/frames.js';
 
 /** What a session shares with the server and every other session. */
 export interface SessionContext {
@@ -37,10 +39,7 @@ export interface SessionContext {
   now(): number;
 }
 
-export class Session extends WebSocket implements TokenBucketState, ErrorWindowState {
-  // Undefined until start(), right after the upgrade: `ws` constructs the object, with no arguments of ours.
-  private ctx!: SessionContext;
-  ip = '';
+export class Session extends WebSocketConnection implements TokenBucketState, ErrorWindowState {
   /** Cleared on each heartbeat ping, set by the pong; still clear at the next ping → dead. */
   private alive = true;
   /** The first room joined and this connection's peer id in it: most connections are in exactly one. */
@@ -53,38 +52,43 @@ export class Session extends WebSocket implements TokenBucketState, ErrorWindowS
   errorCount = 0;
   errorWindowStart = 0;
 
-  /** Wires the session to its server once the upgrade is complete; the join timeout starts now. */
-  start(ctx: SessionContext, ip: string): void {
-    this.ctx = ctx;
-    this.ip = ip;
-    ctx.joinDeadlines.start(this);
+  constructor(
+    private readonly ctx: SessionContext,
+    readonly ip: string,
+  ) {
+    super();
   }
 
-  /**
-   * `ws` reports everything about a connection by emitting it on the connection, so a started session
-   * handles its own four events right here instead of registering listeners: the listener table of an
-   * emitter is a dictionary, and four entries grow it by about 100 bytes per connection. They are not
-   * passed on to listeners; any other event is, as usual.
-   */
-  override emit(event: string | symbol, ...args: unknown[]): boolean {
-    if (this.ctx === undefined) return super.emit(event, ...args); // not started (refused at shutdown)
-    switch (event) {
-      case 'message':
-        this.guard(() => this.onMessage(args[0] as RawData, args[1] as boolean));
-        return true;
-      case 'pong':
-        this.alive = true;
-        return true;
-      case 'error':
-        this.guard(() => this.onSocketError(args[0] as Error));
-        return true;
-      case 'close':
-        this.guard(() => this.onClose());
-        this.ctx.ended(this, args[0] as number);
-        return true;
-      default:
-        return super.emit(event, ...args);
-    }
+  /** Takes over the socket of an accepted handshake; the join timeout starts now. */
+  start(socket: Socket, head: Buffer): void {
+    this.ctx.joinDeadlines.start(this);
+    this.attach(socket, head);
+  }
+
+  protected override websocketLimits(): WebSocketLimits {
+    return this.ctx.limits;
+  }
+
+  protected override onMessage(payload: Buffer, binary: boolean): void {
+    this.guard(() => this.onClientMessage(payload, binary));
+  }
+
+  protected override onPong(): void {
+    this.alive = true;
+  }
+
+  protected override onProtocolError(closeCode: number, message: string): void {
+    this.ctx.metrics.error(closeCode === CloseCode.messageTooBig ? 'too_large' : 'protocol');
+    this.ctx.log('warn', 'protocol-error', { ip: this.ip, code: closeCode, error: message });
+  }
+
+  protected override onInternalError(err: unknown): void {
+    this.ctx.log('warn', 'internal-error', { ip: this.ip, error: err instanceof Error ? err.message : String(err) });
+  }
+
+  protected override onClosed(code: number): void {
+    this.guard(() => this.leaveAll());
+    this.ctx.ended(this, code);
   }
 
   /** Heartbeat tick: pings, or terminates a connection that did not answer the previous ping. */
@@ -101,45 +105,45 @@ export class Session extends WebSocket implements TokenBucketState, ErrorWindowS
 
   /** The join timeout expired (join-deadlines.ts): in no room for joinTimeoutMs. */
   joinTimedOut(): void {
-    if (this.readyState !== this.OPEN) return; // already closing for another reason
+    if (!this.isOpen) return; // already closing for another reason
     this.ctx.log('warn', 'join-timeout', { ip: this.ip });
     this.shutdown(SignalingCloseCode.policyViolation, 'join timeout');
   }
 
-  /** Starts the close handshake (graceful shutdown, policy). `ws` destroys the socket if it never completes. */
+  /** Starts the close handshake (graceful shutdown, policy); the socket is destroyed if it never completes. */
   shutdown(code: number, reason: string): void {
     this.guard(() => this.close(code, reason));
   }
 
   /** Sends a frame unless the socket is closing, or terminates a client that stopped reading. */
   sendFrame(frame: Frame): void {
-    if (this.readyState === this.OPEN) this.sendBytes(encodeFrameView(frame));
+    if (this.isOpen) this.sendBytes(websocketFrame(Opcode.binary, encodeFrameView(frame)));
   }
 
-  /** sendFrame() for a frame already encoded (`ws` does not modify the bytes: one buffer serves many). */
-  private sendBytes(bytes: Uint8Array): void {
-    if (this.readyState !== this.OPEN) return;
+  /** Writes a WebSocket frame already built (one buffer serves every member of a broadcast). */
+  private sendBytes(bytes: Buffer): void {
+    if (!this.isOpen) return;
     if (this.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
       this.ctx.metrics.slowConsumerTerminationsTotal++;
       this.ctx.log('warn', 'slow-consumer', { ip: this.ip, buffered: this.bufferedAmount });
       this.terminate();
       return;
     }
-    this.send(bytes);
+    this.sendFrameBytes(bytes);
   }
 
-  private onMessage(data: RawData, isBinary: boolean): void {
-    if (this.readyState !== this.OPEN) return; // closing: nothing more is acted on
+  private onClientMessage(payload: Buffer, binary: boolean): void {
+    if (!this.isOpen) return; // closing: nothing more is acted on
     const { limits, metrics } = this.ctx;
     metrics.messagesTotal++;
     if (!takeToken(this, this.ctx.now(), limits.messagesPerSecond, limits.messageBurst)) {
       metrics.rateLimitedTotal++;
       return this.fail(SignalingErrorCode.rateLimited, 'message rate limit exceeded; frame dropped');
     }
-    if (!isBinary) return this.fail('malformed', 'text messages are not frames; send binary');
+    if (!binary) return this.fail('malformed', 'text messages are not frames; send binary');
     let frame: Frame;
     try {
-      frame = decodeFrame(toBytes(data), { maxFrameBytes: limits.maxPayloadBytes });
+      frame = decodeFrame(payload, { maxFrameBytes: limits.maxPayloadBytes });
     } catch (err) {
       return isWireError(err) ? this.fail(err.code, err.message) : this.fail('malformed', 'undecodable frame');
     }
@@ -213,8 +217,10 @@ export class Session extends WebSocket implements TokenBucketState, ErrorWindowS
 
   /** Sends `frame` to every member but this session, encoded once for all of them. */
   private broadcast(members: ReadonlyMap<PeerId, Session>, frame: Frame): void {
-    let bytes: Uint8Array | undefined;
-    for (const member of members.values()) if (member !== this) member.sendBytes((bytes ??= encodeFrameView(frame)));
+    let bytes: Buffer | undefined;
+    for (const member of members.values()) {
+      if (member !== this) member.sendBytes((bytes ??= websocketFrame(Opcode.binary, encodeFrameView(frame))));
+    }
   }
 
   /** Answers a client-caused error with an error frame; too many within the window closes the connection. */
@@ -227,17 +233,10 @@ export class Session extends WebSocket implements TokenBucketState, ErrorWindowS
     }
   }
 
-  private onClose(): void {
+  private leaveAll(): void {
     this.ctx.joinDeadlines.stop(this);
     if (this.moreRooms) for (const [room, peerId] of [...this.moreRooms]) this.leave(room, peerId);
     if (this.room !== undefined) this.leave(this.room, this.peerId!);
-  }
-
-  private onSocketError(err: Error & { code?: string }): void {
-    // `ws` reports protocol violations here (oversize message → it closes with 1009) and then closes.
-    const code = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'too_large' : 'socket';
-    this.ctx.metrics.error(code);
-    this.ctx.log('warn', 'socket-error', { ip: this.ip, code: err.code ?? err.message });
   }
 
   // The rooms this connection is in: the first in two fields, any further ones in moreRooms.
@@ -276,10 +275,4 @@ export class Session extends WebSocket implements TokenBucketState, ErrorWindowS
       this.terminate();
     }
   }
-}
-
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }

@@ -1,0 +1,251 @@
+/**
+ * The signaling server's own WebSocket layer (signaling-server/src/websocket/) against a client written
+ * byte by byte (raw-websocket.ts): the handshake, frames split anywhere, fragments, control frames, the
+ * close handshake, and every frame the RFC says must fail the connection — each answered with its close
+ * code, counted, and never felt by another client. Library clients (`ws`, Chromium) are the other suites.
+ */
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SIGNALING_LIMITS } from '../../signaling-server/src/index.js';
+import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
+import { TestClient, cleanup, startServer, waitFor } from './helpers.js';
+import {
+  RawWebSocket,
+  clientFrame,
+  clientMessage,
+  closePayload,
+  destroyRawWebSockets,
+  upgradeRequest,
+} from './raw-websocket.js';
+
+afterEach(async () => {
+  destroyRawWebSockets();
+  await cleanup();
+});
+
+const BINARY = 0x2;
+const TEXT = 0x1;
+const CONTINUATION = 0x0;
+const CLOSE = 0x8;
+const PING = 0x9;
+const PONG = 0xa;
+
+const join = (room: string, peerId: string) => clientMessage({ kind: 'join', room, peerId, role: 'browser', secret: '' });
+
+async function joined(client: RawWebSocket): Promise<string[]> {
+  const frame = decodeFrame(new Uint8Array((await client.next()).payload));
+  if (frame.kind !== 'joined') throw new Error(`expected joined, got ${frame.kind}`);
+  return frame.peers;
+}
+
+describe('signaling server: WebSocket handshake', () => {
+  it('answers 101 with the accept value of RFC 6455 §1.3 for its sample key', async () => {
+    const { port } = await startServer();
+    const client = await RawWebSocket.open(port);
+    expect(client.status).toBe(101);
+    expect(client.response).toContain('Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+    expect(client.response).not.toMatch(/Sec-WebSocket-(Extensions|Protocol)/); // none negotiated
+  });
+
+  it.each([
+    ['a POST', 405, upgradeRequest({}, 'POST')],
+    ['no key', 400, upgradeRequest({ 'Sec-WebSocket-Key': '' })],
+    ['a key that is not 16 bytes of base64', 400, upgradeRequest({ 'Sec-WebSocket-Key': 'c2hvcnQ=' })],
+    ['version 8', 426, upgradeRequest({ 'Sec-WebSocket-Version': '8' })],
+    ['no version', 426, upgradeRequest({ 'Sec-WebSocket-Version': '' })],
+    ['an upgrade to another protocol', 400, upgradeRequest({ Upgrade: 'h2c' })],
+  ])('refuses %s with HTTP %d and counts it', async (_what, status, request) => {
+    const { port, server } = await startServer();
+    const client = await RawWebSocket.open(port, { request });
+    expect(client.status).toBe(status);
+    await client.ended;
+    expect(server.metrics.snapshot().rejectedConnectionsTotal['bad_request']).toBe(1);
+  });
+
+  it('reads frames the client sent in the same packet as its request', async () => {
+    const { port } = await startServer();
+    const client = await RawWebSocket.open(port, { afterRequest: join('lobby', 'early') });
+    expect(await joined(client)).toEqual([]);
+  });
+});
+
+describe('signaling server: WebSocket frames', () => {
+  it('reads frames split at any byte and several frames in one read (property)', async () => {
+    const { port } = await startServer({ limits: { messageBurst: 10_000, messagesPerSecond: 10_000 } });
+    const receiver = await RawWebSocket.open(port);
+    receiver.send(join('split', 'b'));
+    await joined(receiver);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 20 }), async (sizes, cuts) => {
+        const sender = await RawWebSocket.open(port);
+        const id = `a${run++}`;
+        const frames = sizes.map((size, i) =>
+          clientMessage({ kind: 'signal', room: 'split', from: '', to: 'b', data: `${i}:${'x'.repeat(size)}` }),
+        );
+        const bytes = Buffer.concat([join('split', id), clientFrame(PING, Buffer.from('p')), ...frames]);
+        const points = [...new Set(cuts.map((c) => c % bytes.length))].sort((x, y) => x - y);
+        let from = 0;
+        for (const point of [...points, bytes.length]) {
+          if (point <= from) continue;
+          sender.send(bytes.subarray(from, point));
+          from = point;
+          await new Promise((resolve) => setImmediate(resolve)); // separate reads on the server
+        }
+        expect((await sender.next({ pings: true })).opcode).toBe(0x2); // joined
+        const pong = await sender.next({ pings: true });
+        expect([pong.opcode, pong.payload.toString()]).toEqual([PONG, 'p']);
+        decodeFrame(new Uint8Array((await receiver.next()).payload)); // peer-joined
+        for (let i = 0; i < sizes.length; i++) {
+          const signal = decodeFrame(new Uint8Array((await receiver.next()).payload));
+          expect(signal).toMatchObject({ kind: 'signal', from: id, data: `${i}:${'x'.repeat(sizes[i]!)}` });
+        }
+        sender.socket.destroy();
+        decodeFrame(new Uint8Array((await receiver.next()).payload)); // peer-left
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('assembles a fragmented message, answering a ping sent between its fragments', async () => {
+    const { port } = await startServer();
+    const client = await RawWebSocket.open(port);
+    const message = encodeFrame({ kind: 'join', room: 'frag', peerId: 'f', role: 'browser', secret: '' });
+    client.send(clientFrame(BINARY, message.subarray(0, 3), { fin: false }));
+    client.send(clientFrame(CONTINUATION, message.subarray(3, 3), { fin: false })); // empty fragments are fine
+    client.send(clientFrame(PING, Buffer.from('mid')));
+    client.send(clientFrame(CONTINUATION, message.subarray(3), { fin: true }));
+    const pong = await client.next();
+    expect([pong.opcode, pong.payload.toString()]).toEqual([PONG, 'mid']);
+    expect(await joined(client)).toEqual([]);
+  });
+
+  it('answers a valid UTF-8 text message with a malformed error (frames are binary)', async () => {
+    const { port } = await startServer();
+    const client = await RawWebSocket.open(port);
+    client.send(clientFrame(TEXT, Buffer.from('héllo')));
+    const frame = decodeFrame(new Uint8Array((await client.next()).payload));
+    expect(frame).toMatchObject({ kind: 'error', code: 'malformed' });
+  });
+
+  const { maxPayloadBytes, maxFragmentsPerMessage } = DEFAULT_SIGNALING_LIMITS;
+  const fragments = (count: number): Buffer =>
+    Buffer.concat(Array.from({ length: count }, (_, i) => clientFrame(i === 0 ? BINARY : CONTINUATION, Buffer.from('x'), { fin: i === count - 1 })));
+  it.each<[string, number, string, () => Buffer]>([
+    ['an unmasked binary frame', 1002, 'protocol', () => clientFrame(BINARY, Buffer.from('abc'), { masked: false })],
+    ['reserved bits (compression nobody negotiated)', 1002, 'protocol', () => clientFrame(BINARY, Buffer.from('abc'), { rsv: 4 })],
+    ['an unknown data opcode', 1002, 'protocol', () => clientFrame(0x3, Buffer.from('abc'))],
+    ['an unknown control opcode', 1002, 'protocol', () => clientFrame(0xb)],
+    ['a fragmented ping', 1002, 'protocol', () => clientFrame(PING, Buffer.from('a'), { fin: false })],
+    ['a ping over 125 bytes', 1002, 'protocol', () => clientFrame(PING, Buffer.alloc(126))],
+    ['a continuation with no message begun', 1002, 'protocol', () => clientFrame(CONTINUATION, Buffer.from('a'))],
+    ['a new message inside a fragmented one', 1002, 'protocol', () => Buffer.concat([clientFrame(BINARY, Buffer.from('a'), { fin: false }), clientFrame(BINARY, Buffer.from('b'))])],
+    ['a text message that is not UTF-8', 1007, 'protocol', () => clientFrame(TEXT, Buffer.from([0xc3, 0x28]))],
+    ['a close frame of one byte', 1002, 'protocol', () => clientFrame(CLOSE, Buffer.from([3]))],
+    ['a close code no endpoint may send (1005)', 1002, 'protocol', () => clientFrame(CLOSE, closePayload(1005))],
+    ['a close reason that is not UTF-8', 1007, 'protocol', () => clientFrame(CLOSE, closePayload(1000, Buffer.from([0xff])))],
+    ['a frame declaring 2^40 bytes', 1009, 'too_large', () => clientFrame(BINARY, Buffer.alloc(0), { declaredLength: 2 ** 40 })],
+    ['a message over maxPayloadBytes in fragments', 1009, 'too_large', () => Buffer.concat([clientFrame(BINARY, Buffer.alloc(maxPayloadBytes - 10), { fin: false }), clientFrame(CONTINUATION, Buffer.alloc(11))])],
+    ['a message in more than maxFragmentsPerMessage fragments', 1009, 'too_large', () => fragments(maxFragmentsPerMessage + 1)],
+  ])('fails the connection on %s: close %d, counted, other clients unaffected', async (_what, code, counter, bytes) => {
+    const { port, url, server } = await startServer();
+    const bystander = await TestClient.connect(url);
+    await bystander.join('room', 'bystander');
+    const client = await RawWebSocket.open(port);
+    client.send(join('room', 'offender'));
+    await joined(client);
+    client.send(bytes());
+    expect((await client.closeFrame()).code).toBe(code);
+    await client.ended; // the server ends its side after its close frame
+    expect(server.metrics.snapshot().errorsTotal[counter]).toBe(1);
+    await bystander.expect('peer-joined');
+    client.socket.end();
+    await client.closed;
+    expect(await bystander.expect('peer-left')).toMatchObject({ peerId: 'offender' });
+    await bystander.expectNothingPending();
+  });
+
+  it('reads a message of exactly maxFragmentsPerMessage fragments', async () => {
+    const { port } = await startServer();
+    const client = await RawWebSocket.open(port);
+    const message = encodeFrame({ kind: 'join', room: 'many', peerId: 'm', role: 'browser', secret: '' });
+    const count = DEFAULT_SIGNALING_LIMITS.maxFragmentsPerMessage;
+    const step = Math.ceil(message.length / count);
+    const parts = Array.from({ length: count }, (_, i) => message.subarray(Math.min(i * step, message.length), Math.min((i + 1) * step, message.length)));
+    client.send(Buffer.concat(parts.map((part, i) => clientFrame(i === 0 ? BINARY : CONTINUATION, part, { fin: i === count - 1 }))));
+    expect(await joined(client)).toEqual([]);
+  });
+});
+
+describe('signaling server: WebSocket close', () => {
+  it('echoes a client close frame, closes the socket and the room hears peer-left', async () => {
+    const { port, url } = await startServer();
+    const bystander = await TestClient.connect(url);
+    await bystander.join('bye', 'bystander');
+    const client = await RawWebSocket.open(port);
+    client.send(join('bye', 'leaver'));
+    await joined(client);
+    await bystander.expect('peer-joined');
+    client.send(clientFrame(CLOSE, closePayload(4000, 'done here')));
+    expect(await client.closeFrame()).toEqual({ code: 4000, reason: '' });
+    await client.ended;
+    client.socket.end();
+    await client.closed;
+    expect(await bystander.expect('peer-left')).toMatchObject({ peerId: 'leaver' });
+  });
+
+  it('echoes an empty close frame with an empty one', async () => {
+    const { port } = await startServer();
+    const client = await RawWebSocket.open(port);
+    client.send(clientFrame(CLOSE));
+    const frame = await client.next();
+    expect([frame.opcode, frame.payload.length]).toEqual([CLOSE, 0]);
+    await client.ended;
+  });
+
+  it('ends a connection whose client half-closes without a close frame', async () => {
+    const { port, url } = await startServer();
+    const bystander = await TestClient.connect(url);
+    await bystander.join('fin', 'bystander');
+    const client = await RawWebSocket.open(port);
+    client.send(join('fin', 'quitter'));
+    await joined(client);
+    client.socket.end();
+    await client.closed;
+    await bystander.expect('peer-joined');
+    expect(await bystander.expect('peer-left')).toMatchObject({ peerId: 'quitter' });
+  });
+
+  it('destroys the socket of a client that never answers a close after closeTimeoutMs', async () => {
+    const closeTimeoutMs = 300;
+    const { port, server } = await startServer({ limits: { joinTimeoutMs: 100, closeTimeoutMs } });
+    const client = await RawWebSocket.open(port);
+    const start = performance.now();
+    expect((await client.closeFrame()).code).toBe(1008); // join timeout: the server starts the close
+    await client.ended; // we never answer it nor end our side: the server's FIN comes with its destroy
+    const waited = performance.now() - start;
+    expect(waited).toBeGreaterThanOrEqual(closeTimeoutMs - 20);
+    expect(waited).toBeLessThan(closeTimeoutMs + 1_500);
+    await waitFor(() => server.metrics.snapshot().connections === 0, 'the session to end');
+  });
+
+  it('has the close defaults of limits.ts', () => {
+    expect(DEFAULT_SIGNALING_LIMITS.closeTimeoutMs).toBe(5_000);
+    expect(DEFAULT_SIGNALING_LIMITS.maxFragmentsPerMessage).toBe(64);
+  });
+});
+
+describe('signaling server: WebSocket sending', () => {
+  it('uses the 16-bit length header for a frame of 126 bytes or more', async () => {
+    const { port } = await startServer();
+    const [a, b] = [await RawWebSocket.open(port), await RawWebSocket.open(port)];
+    a.send(join('long', 'a'));
+    await joined(a);
+    b.send(join('long', 'b'));
+    await joined(b);
+    await a.next(); // peer-joined
+    const data = 'y'.repeat(30_000);
+    b.send(clientMessage({ kind: 'signal', room: 'long', from: '', to: 'a', data }));
+    expect(decodeFrame(new Uint8Array((await a.next()).payload))).toMatchObject({ kind: 'signal', from: 'b', data });
+  });
+});
