@@ -30,7 +30,6 @@ export function checkStructure(bytes: Uint8Array): void {
   let pos = 0;
   let depth = 0; // number of open arrays
   let owed = 1; // values still to read across all open arrays (+1 for the top-level value)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (;;) {
     while (depth > 0 && pending[depth - 1] === 0) depth--;
     if (owed === 0) break;
@@ -63,22 +62,22 @@ export function checkStructure(bytes: Uint8Array): void {
           break;
         case 0xc5: case 0xda: // bin16, str16
           if (pos + 2 > end) malformed('truncated');
-          skip = view.getUint16(pos);
+          skip = u16(bytes, pos);
           pos += 2;
           break;
         case 0xc6: case 0xdb: // bin32, str32
           if (pos + 4 > end) malformed('truncated');
-          skip = view.getUint32(pos);
+          skip = u32(bytes, pos);
           pos += 4;
           break;
         case 0xdc:
           if (pos + 2 > end) malformed('truncated');
-          arrayLength = view.getUint16(pos);
+          arrayLength = u16(bytes, pos);
           pos += 2;
           break;
         case 0xdd:
           if (pos + 4 > end) malformed('truncated');
-          arrayLength = view.getUint32(pos);
+          arrayLength = u32(bytes, pos);
           pos += 4;
           break;
         default:
@@ -102,4 +101,13 @@ export function checkStructure(bytes: Uint8Array): void {
     }
   }
   if (pos !== end) malformed(`${end - pos} trailing byte(s)`);
+}
+
+// Big-endian reads straight from the bytes: a DataView per frame would be an allocation per frame.
+function u16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+function u32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! * 0x1000000 + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
 }
