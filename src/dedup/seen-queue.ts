@@ -11,8 +11,12 @@ export class SeenQueue {
   private capacity = MIN_CAPACITY;
   private words = new Int32Array(MIN_CAPACITY * 4);
   private times = new Float64Array(MIN_CAPACITY);
-  /** The key of a non-id entry; undefined for ids. */
-  private others: Array<string | undefined> = new Array<string | undefined>(MIN_CAPACITY).fill(undefined);
+  /**
+   * Ring position → key, for the rare entries that are not message ids (the SeenStore API takes any
+   * string); null while there are none. A Map rather than an array beside the ring: an array of a pointer
+   * per entry would be a megabyte at 100,000 ids that the GC scans and every push writes.
+   */
+  private others: Map<number, string> | null = null;
   private head = 0;
   private count = 0;
 
@@ -36,7 +40,7 @@ export class SeenQueue {
   /** Removes the oldest entry: its id goes into `w`, and a non-id key is returned (undefined for an id). */
   shift(w: IdWords): string | undefined {
     const other = this.read(this.head, w);
-    this.others[this.head] = undefined;
+    if (other !== undefined) this.others!.delete(this.head);
     this.head = (this.head + 1) % this.capacity;
     this.count--;
     return other;
@@ -68,7 +72,7 @@ export class SeenQueue {
   }
 
   private read(i: number, w: IdWords): string | undefined {
-    const other = this.others[i];
+    const other = this.others?.get(i);
     if (other !== undefined) return other;
     const o = i * 4;
     w.a = this.words[o]!;
@@ -80,8 +84,10 @@ export class SeenQueue {
 
   private write(i: number, w: IdWords, other: string | undefined, time: number): void {
     this.times[i] = time;
-    this.others[i] = other;
-    if (other !== undefined) return;
+    if (other !== undefined) {
+      (this.others ??= new Map()).set(i, other);
+      return;
+    }
     const o = i * 4;
     this.words[o] = w.a;
     this.words[o + 1] = w.b;
@@ -100,9 +106,10 @@ export class SeenQueue {
     this.times = new Float64Array(this.capacity);
     this.times.set(times.subarray(head));
     this.times.set(times.subarray(0, head), firstRun);
-    this.others = [...others.slice(head), ...others.slice(0, head)];
-    this.others.length = this.capacity;
-    this.others.fill(undefined, capacity);
+    if (others !== null) {
+      // Same move as the words: position p goes to p − head, or to p + firstRun if it had wrapped.
+      this.others = new Map([...others].map(([p, key]) => [p >= head ? p - head : p + firstRun, key]));
+    }
     this.head = 0;
   }
 }
