@@ -30,6 +30,7 @@ import {
 } from '../wire/frames.js';
 import { resolvePeerConfig, type PeerManagerConfig } from './config.js';
 import { newEntry, type PeerContext } from './context.js';
+import { onControlFrame, type ControlFrameParts } from './control-frames.js';
 import { preferConnection } from './dial-policy.js';
 import { Handshake } from './handshake.js';
 import { Health } from './health.js';
@@ -57,8 +58,6 @@ import type {
  */
 const GOING_AWAY = ByeCode.shutdown;
 /** Bye codes counted by number in stats; the rest (remote-chosen u32s) share one counter. */
-const KNOWN_BYE_CODES: ReadonlySet<number> = new Set(Object.values(ByeCode));
-
 export class PeerManager extends TypedEmitter<PeerManagerEvents> implements PeerContext {
   readonly localId: PeerId;
   readonly role: Role;
@@ -75,6 +74,7 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
   private readonly health: Health;
   private readonly membership: Membership;
   private readonly handshake: Handshake;
+  private readonly control: ControlFrameParts;
   /** Dial address → peer id, to map 'dial-failed' back to a peer. */
   private readonly dialAddrs = new Map<string, PeerId>();
   private readonly offTransport: (() => void)[] = [];
@@ -124,6 +124,17 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
         if (e.health !== 'connected') e.health = 'known';
       },
     });
+    this.control = {
+      buggify: this.buggify,
+      counters: this.counters,
+      handshake: this.handshake,
+      membership: this.membership,
+      health: this.health,
+      sendOn: (link, frame) => this.sendOn(link, frame),
+      protocolError: (link, reason) => this.protocolError(link, reason),
+      reject: (reason) => this.reject(reason),
+      heardRecently: (id) => this.heardRecently(id),
+    };
   }
 
   // ---- public API -------------------------------------------------------------------------------
@@ -354,47 +365,7 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
       else this.reject('relay-before-handshake');
       return;
     }
-    switch (frame.kind) {
-      case 'hello':
-        return this.handshake.onHello(link, frame);
-      case 'ping':
-        if (!link.pongs.allow()) return this.limited(link, 'ping-rate');
-        if (this.buggify('peers.skip-pong', 0.02)) return;
-        return this.sendOn(link, { kind: 'pong', nonce: frame.nonce, time: frame.time });
-      case 'pong':
-        link.liveness?.pong(frame.nonce, frame.time);
-        if (e !== undefined) e.rttMs = link.liveness?.rttMs;
-        return;
-      case 'neighbor':
-        if (!link.membership.allow()) return this.limited(link, 'membership-rate');
-        return this.handshake.onNeighbor(link, frame.op);
-      case 'peers':
-        if (!link.accepted) return this.protocolError(link, 'peers-before-handshake');
-        if (!link.membership.allow()) return this.limited(link, 'membership-rate');
-        if (!this.membership.onPeers(link.remote, frame)) this.protocolError(link);
-        return;
-      case 'query': {
-        if (!link.accepted) return this.protocolError(link, 'query-before-handshake');
-        if (!link.answers.allow()) return this.limited(link, 'query-rate');
-        const reachable = this.health.canReach(frame.target, (id) => this.heardRecently(id));
-        this.counters.answersSent++;
-        return this.sendOn(link, { kind: 'answer', qid: frame.qid, target: frame.target, reachable });
-      }
-      case 'answer': {
-        // Late answers (after the query timed out) are normal: counted, not held against the peer.
-        const why = this.health.consensus.answer(link.remote, frame);
-        if (why !== null) this.reject(`answer-${why}`);
-        return;
-      }
-      case 'bye': {
-        link.byeCode = frame.code;
-        const key = KNOWN_BYE_CODES.has(frame.code) ? String(frame.code) : 'other';
-        this.counters.byesReceived[key] = (this.counters.byesReceived[key] ?? 0) + 1;
-        return;
-      }
-      default:
-        return this.protocolError(link, 'unexpected-kind');
-    }
+    onControlFrame(this.control, link, frame, e);
   }
 
   /** A neighbour we heard from within one ping interval plus a pong timeout. */
@@ -433,10 +404,6 @@ export class PeerManager extends TypedEmitter<PeerManagerEvents> implements Peer
   private livenessFailed(link: Link): void {
     this.counters.livenessTimeouts++;
     this.dropLink(link, ByeCode.livenessTimeout, 'liveness timeout', 'liveness');
-  }
-
-  private limited(link: Link, reason: string): void {
-    this.protocolError(link, reason);
   }
 
   /** Counts a protocol error on `link`; past maxProtocolErrors: bye tooManyErrors and close. */
