@@ -1,8 +1,8 @@
 /**
  * TCP relay throughput of 5 Node server peers on 127.0.0.1, meshcast against js-libp2p gossipsub and a raw
  * relay with no protocol (the machine's limit), on the same topology in the same run.
- * `npm run bench -- tcp [--nodes=5] [--bytes=1024] [--window=256] [--warmup=2000] [--messages=100000]
- * [--seconds=5] [--publishers=1] [--variants=flood,tree] [--rounds=2]`
+ * `npm run bench -- tcp [--nodes=5] [--bytes=1024] [--window=256] [--warmup=120000] [--messages=100000]
+ * [--seconds=5] [--publishers=1] [--variants=flood,tree] [--rounds=3]`
  *
  * Fairness: each implementation runs in a fresh child process (clean heap, nothing left over from the
  * previous one) holding all of its nodes, so each gets the same one event loop; the harness
@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<object> {
     .filter((name) => args.some((a) => a.startsWith(`--${name}=`)))
     .map((name) => args.find((a) => a.startsWith(`--${name}=`))!);
   const variants = listFlag(args, 'variants', Object.keys(VARIANTS));
-  const rounds = numberFlag(args, 'rounds', 2);
+  const rounds = numberFlag(args, 'rounds', 3);
   const jobs: Array<[string, string, string[]]> = [
     ['raw', 'raw', []],
     ['gossipsub', 'gossipsub', []],
