@@ -73,6 +73,14 @@ export class Session extends WebSocketConnection implements TokenBucketState, Er
     this.guard(() => this.onClientMessage(payload, binary));
   }
 
+  /** Pings count against the message rate: a ping flood gets no more answers than messages would. */
+  protected override allowPing(): boolean {
+    const { limits, metrics } = this.ctx;
+    if (takeToken(this, this.ctx.now(), limits.messagesPerSecond, limits.messageBurst)) return true;
+    metrics.rateLimitedTotal++;
+    return false;
+  }
+
   protected override onPong(): void {
     this.alive = true;
   }
@@ -117,11 +125,14 @@ export class Session extends WebSocketConnection implements TokenBucketState, Er
 
   /** Sends a frame unless the socket is closing, or terminates a client that stopped reading. */
   sendFrame(frame: Frame): void {
-    if (this.isOpen) this.sendBytes(websocketFrame(Opcode.binary, encodeFrameView(frame)));
+    if (this.isOpen) this.sendFrameBytes(websocketFrame(Opcode.binary, encodeFrameView(frame)));
   }
 
-  /** Writes a WebSocket frame already built (one buffer serves every member of a broadcast). */
-  private sendBytes(bytes: Buffer): void {
+  /**
+   * Every frame this session writes (a broadcast's one buffer serves every member; pongs and pings come
+   * here too), or the termination of a client that stopped reading.
+   */
+  protected override sendFrameBytes(bytes: Buffer): void {
     if (!this.isOpen) return;
     if (this.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
       this.ctx.metrics.slowConsumerTerminationsTotal++;
@@ -129,7 +140,7 @@ export class Session extends WebSocketConnection implements TokenBucketState, Er
       this.terminate();
       return;
     }
-    this.sendFrameBytes(bytes);
+    super.sendFrameBytes(bytes);
   }
 
   private onClientMessage(payload: Buffer, binary: boolean): void {
@@ -219,7 +230,7 @@ export class Session extends WebSocketConnection implements TokenBucketState, Er
   private broadcast(members: ReadonlyMap<PeerId, Session>, frame: Frame): void {
     let bytes: Buffer | undefined;
     for (const member of members.values()) {
-      if (member !== this) member.sendBytes((bytes ??= websocketFrame(Opcode.binary, encodeFrameView(frame))));
+      if (member !== this) member.sendFrameBytes((bytes ??= websocketFrame(Opcode.binary, encodeFrameView(frame))));
     }
   }
 

@@ -120,6 +120,20 @@ describe('signaling server: WebSocket frames', () => {
     expect(await joined(client)).toEqual([]);
   });
 
+  it('answers pings within the message rate only: a ping flood gets no more pongs than messages would', async () => {
+    const { port, server } = await startServer({ limits: { messagesPerSecond: 1, messageBurst: 5 } });
+    const client = await RawWebSocket.open(port);
+    client.send(Buffer.concat(Array.from({ length: 10 }, (_, i) => clientFrame(PING, Buffer.from(String(i))))));
+    client.send(clientFrame(CLOSE, closePayload(1000)));
+    const answered: string[] = [];
+    for (let frame = await client.next({ pings: true }); frame.opcode !== CLOSE; frame = await client.next({ pings: true })) {
+      expect(frame.opcode).toBe(PONG);
+      answered.push(frame.payload.toString());
+    }
+    expect(answered).toEqual(['0', '1', '2', '3', '4']);
+    expect(server.metrics.snapshot().rateLimitedTotal).toBe(5);
+  });
+
   it('answers a valid UTF-8 text message with a malformed error (frames are binary)', async () => {
     const { port } = await startServer();
     const client = await RawWebSocket.open(port);

@@ -11,8 +11,9 @@
  * across reads or a message in fragments (bench/lib/signaling-heap.ts compares the two).
  *
  * The server speaks no extension and no subprotocol, receives text and binary messages (text must be
- * UTF-8) and sends binary ones. Every violation by the client is answered with a close frame of the
- * RFC's code (1002 protocol error, 1007 invalid UTF-8, 1009 too big) and the end of the connection.
+ * UTF-8) and sends the frames its subclass builds with frames.ts. Every violation by the client is
+ * answered with a close frame of the RFC's code (1002 protocol error, 1007 invalid UTF-8, 1009 too big)
+ * and the end of the connection. Pings are answered while the subclass allows (its rate limit).
  */
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
@@ -68,6 +69,8 @@ export abstract class WebSocketConnection {
   protected abstract onClosed(code: number): void;
   /** Read on each use rather than stored: one field less per connection. */
   protected abstract websocketLimits(): WebSocketLimits;
+  /** Whether to answer this ping (a subclass's rate limit); an unanswered ping is no error. */
+  protected abstract allowPing(): boolean;
 
   /** Open, and not closing: frames may be sent. */
   protected get isOpen(): boolean {
@@ -98,12 +101,11 @@ export abstract class WebSocketConnection {
     else if (head.length > 0) this.receive(head);
   }
 
-  /** Sends one binary message (copied into its frame: `bytes` may be reused once this returns). */
-  protected sendMessage(bytes: Uint8Array): void {
-    this.sendFrameBytes(frame(Opcode.binary, bytes));
-  }
-
-  /** Writes a whole frame built by frames.ts; one buffer may be written to many connections. */
+  /**
+   * Writes a whole frame built by frames.ts; one buffer may be written to many connections. Every frame
+   * the connection sends goes through here (pongs and pings too), so a subclass that overrides it sees
+   * all of them — to stop writing to a client that does not read.
+   */
   protected sendFrameBytes(bytes: Buffer): void {
     if (this.state === OPEN) this.socket?.write(bytes);
   }
@@ -205,7 +207,7 @@ export abstract class WebSocketConnection {
   private onFrame(fin: boolean, opcode: number, payload: Buffer): void {
     if (opcode === Opcode.close) return this.onCloseFrame(payload);
     if (this.state !== OPEN) return; // closing: the client's other frames are dropped
-    if (opcode === Opcode.ping) return this.sendFrameBytes(frame(Opcode.pong, payload));
+    if (opcode === Opcode.ping) return this.allowPing() ? this.sendFrameBytes(frame(Opcode.pong, payload)) : undefined;
     if (opcode === Opcode.pong) return this.onPong();
     if (opcode !== Opcode.continuation) {
       if (fin) return this.deliver(opcode, payload);
