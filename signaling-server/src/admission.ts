@@ -70,12 +70,16 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Answers a raw socket (an upgrade or a broken request) with a bare HTTP error, then closes it. */
-export function refuseSocket(socket: Duplex, status: number): void {
+/**
+ * Answers a raw socket (an upgrade or a broken request) with a bare HTTP error, then closes it.
+ * `headers` are extra header lines ("Name: value"), e.g. the version a 426 asks for.
+ */
+export function refuseSocket(socket: Duplex, status: number, headers: readonly string[] = []): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  const extra = headers.map((line) => `${line}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n${extra}Connection: close\r\nContent-Length: 0\r\n\r\n`);
 }

@@ -115,10 +115,10 @@ export function createSignalingServer(options: SignalingServerOptions = {}): Sig
     if (badHandshake) {
       reject('bad_request', ip);
       log('warn', 'bad-handshake', { ip, error: badHandshake.message });
-      return refuseSocket(socket, badHandshake.status);
+      return refuseSocket(socket, badHandshake.status, badHandshake.headers);
     }
-    // The session is its WebSocket: no subprotocol, no extension (perMessageDeflate's zlib state per
-    // connection would be larger than everything else a connection holds).
+    // The session is its WebSocket (no extension: perMessageDeflate's zlib state per connection would be
+    // larger than everything else a connection holds).
     acceptHandshake(req, socket);
     const session = new Session(ctx, ip);
     sessions.add(session);

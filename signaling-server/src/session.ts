@@ -73,11 +73,15 @@ export class Session extends WebSocketConnection implements TokenBucketState, Er
     this.guard(() => this.onClientMessage(payload, binary));
   }
 
-  /** Pings count against the message rate: a ping flood gets no more answers than messages would. */
+  /**
+   * Pings count against the message rate: over it a ping gets no pong but a rate_limited error, which
+   * counts towards maxErrors like a message over the rate — a ping flood cannot go on for ever.
+   */
   protected override allowPing(): boolean {
     const { limits, metrics } = this.ctx;
     if (takeToken(this, this.ctx.now(), limits.messagesPerSecond, limits.messageBurst)) return true;
     metrics.rateLimitedTotal++;
+    this.guard(() => this.fail(SignalingErrorCode.rateLimited, 'ping rate limit exceeded; no pong'));
     return false;
   }
 

@@ -5,6 +5,7 @@
  * code, counted, and never felt by another client. Library clients (`ws`, Chromium) are the other suites.
  */
 import fc from 'fast-check';
+import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_SIGNALING_LIMITS } from '../../signaling-server/src/index.js';
 import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
@@ -39,6 +40,28 @@ async function joined(client: RawWebSocket): Promise<string[]> {
 }
 
 describe('signaling server: WebSocket handshake', () => {
+  it('echoes the first subprotocol a client offers (a `ws` client with protocols opens), and refuses a malformed offer', async () => {
+    const { port, url } = await startServer();
+    const offered = await RawWebSocket.open(port, { request: upgradeRequest({ 'Sec-WebSocket-Protocol': 'meshcast.v1, other' }) });
+    expect(offered.response.split('\r\n')).toContain('Sec-WebSocket-Protocol: meshcast.v1');
+    const ws = new WebSocket(url, ['meshcast.v1']);
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    expect(ws.protocol).toBe('meshcast.v1');
+    ws.terminate();
+    const bad = await RawWebSocket.open(port, { request: upgradeRequest({ 'Sec-WebSocket-Protocol': 'a b' }) });
+    expect(bad.status).toBe(400);
+  });
+
+  it('names the version it wants in a 426', async () => {
+    const { port } = await startServer();
+    const client = await RawWebSocket.open(port, { request: upgradeRequest({ 'Sec-WebSocket-Version': '8' }) });
+    expect(client.status).toBe(426);
+    expect(client.response).toContain('Sec-WebSocket-Version: 13');
+  });
+
   it('answers 101 with the accept value of RFC 6455 §1.3 for its sample key', async () => {
     const { port } = await startServer();
     const client = await RawWebSocket.open(port);
@@ -120,18 +143,41 @@ describe('signaling server: WebSocket frames', () => {
     expect(await joined(client)).toEqual([]);
   });
 
-  it('answers pings within the message rate only: a ping flood gets no more pongs than messages would', async () => {
+  it('answers pings within the message rate only; each ping over it is a rate_limited error, and a flood closes the connection', async () => {
     const { port, server } = await startServer({ limits: { messagesPerSecond: 1, messageBurst: 5 } });
     const client = await RawWebSocket.open(port);
-    client.send(Buffer.concat(Array.from({ length: 10 }, (_, i) => clientFrame(PING, Buffer.from(String(i))))));
-    client.send(clientFrame(CLOSE, closePayload(1000)));
-    const answered: string[] = [];
+    client.send(Buffer.concat(Array.from({ length: 30 }, (_, i) => clientFrame(PING, Buffer.from(String(i))))));
+    const pongs: string[] = [];
+    const errors: string[] = [];
     for (let frame = await client.next({ pings: true }); frame.opcode !== CLOSE; frame = await client.next({ pings: true })) {
-      expect(frame.opcode).toBe(PONG);
-      answered.push(frame.payload.toString());
+      if (frame.opcode === PONG) pongs.push(frame.payload.toString());
+      else errors.push((decodeFrame(new Uint8Array(frame.payload)) as { code: string }).code);
     }
-    expect(answered).toEqual(['0', '1', '2', '3', '4']);
-    expect(server.metrics.snapshot().rateLimitedTotal).toBe(5);
+    expect(pongs).toEqual(['0', '1', '2', '3', '4']);
+    // maxErrors (10) rate_limited errors, then the close: the other 15 pings are not read any more
+    expect(errors).toEqual(Array(DEFAULT_SIGNALING_LIMITS.maxErrors).fill('rate_limited'));
+    expect(server.metrics.snapshot().rateLimitedTotal).toBe(DEFAULT_SIGNALING_LIMITS.maxErrors);
+  });
+
+  it('reads a frame trickled in one byte per read (its header in three steps), and the next one after it', async () => {
+    const { port } = await startServer();
+    const [a, b] = [await RawWebSocket.open(port), await RawWebSocket.open(port)];
+    a.send(join('trickle', 'a'));
+    await joined(a);
+    b.send(join('trickle', 'b'));
+    await joined(b);
+    await a.next(); // peer-joined
+    const data = 'z'.repeat(300); // a 16-bit length: 2, then 8 header bytes, then the payload
+    const bytes = Buffer.concat([
+      clientMessage({ kind: 'signal', room: 'trickle', from: '', to: 'a', data }),
+      clientMessage({ kind: 'signal', room: 'trickle', from: '', to: 'a', data: 'after' }),
+    ]);
+    for (const byte of bytes) {
+      b.send(Buffer.of(byte));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(decodeFrame(new Uint8Array((await a.next()).payload))).toMatchObject({ kind: 'signal', from: 'b', data });
+    expect(decodeFrame(new Uint8Array((await a.next()).payload))).toMatchObject({ kind: 'signal', from: 'b', data: 'after' });
   });
 
   it('answers a valid UTF-8 text message with a malformed error (frames are binary)', async () => {
@@ -228,6 +274,29 @@ describe('signaling server: WebSocket close', () => {
     await client.closed;
     await bystander.expect('peer-joined');
     expect(await bystander.expect('peer-left')).toMatchObject({ peerId: 'quitter' });
+  });
+
+  it('reads a fragmented message the client sends after the server began closing, then takes its close reply', async () => {
+    const { port, server } = await startServer({ limits: { joinTimeoutMs: 150 } });
+    const client = await RawWebSocket.open(port);
+    expect((await client.closeFrame()).code).toBe(1008); // join timeout: the server starts the close
+    // The client had not seen the close yet: its message in two fragments, then its close reply.
+    client.send(clientFrame(BINARY, Buffer.from('ab'), { fin: false }));
+    client.send(clientFrame(CONTINUATION, Buffer.from('cd'), { fin: true }));
+    client.send(clientFrame(CLOSE, closePayload(1008)));
+    await client.ended; // a clean end: the server read the reply and closed its side
+    expect(server.metrics.snapshot().errorsTotal['protocol']).toBeUndefined();
+  });
+
+  it('survives a throwing logger while it reads the bytes sent with the handshake', async () => {
+    const logger = (_level: string, event: string): void => {
+      if (event === 'protocol-error') throw new Error('logger failed');
+    };
+    const { port, url } = await startServer({ logger });
+    const client = await RawWebSocket.open(port, { afterRequest: clientFrame(BINARY, Buffer.from('x'), { masked: false }) });
+    await client.ended; // terminated; nothing escaped to the process
+    const other = await TestClient.connect(url);
+    await other.join('still-up', 'other');
   });
 
   it('destroys the socket of a client that never answers a close after closeTimeoutMs', async () => {

@@ -48,14 +48,18 @@ export abstract class WebSocketConnection {
   /** The close code reported when the connection ends: the client's, ours if it failed, else 1006. */
   private closeCode: number = CloseCode.abnormal;
   private closeTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-  // A frame split across reads: its bytes so far and how many it needs before reading can go on.
-  private partial: Buffer[] | undefined = undefined;
+  // A frame split across reads: its bytes so far, in a buffer of its own of the size it needs (known
+  // from its header), so a frame trickled in byte by byte costs what the frame costs — not an object
+  // per read — and no read buffer is kept alive for the few bytes of it that were the frame's.
+  private partial: Buffer | undefined = undefined;
   private partialBytes = 0;
   private neededBytes = 0;
-  // A message arriving in fragments: their payloads (copies) and the message's opcode.
-  private fragments: Buffer[] | undefined = undefined;
-  private fragmentBytes = 0;
+  // A message in fragments: its opcode (0: none in progress), frames and bytes so far, and its payload so
+  // far in one growing buffer — none while closing: those messages are never delivered, only followed.
   private fragmentOpcode = 0;
+  private fragmentCount = 0;
+  private fragmentBytes = 0;
+  private fragmentData: Buffer | undefined = undefined;
 
   /** A whole message from the client: binary, or text already checked to be UTF-8. */
   protected abstract onMessage(payload: Buffer, binary: boolean): void;
@@ -98,7 +102,7 @@ export abstract class WebSocketConnection {
     owned.on('close', WebSocketConnection.onSocketClose);
     // A client gone during the handshake: its socket closed before it had our listener.
     if (owned.closed) process.nextTick(WebSocketConnection.onSocketClose.bind(owned));
-    else if (head.length > 0) this.receive(head);
+    else if (head.length > 0) WebSocketConnection.onSocketData.call(owned, head); // guarded like any read
   }
 
   /**
@@ -120,6 +124,7 @@ export abstract class WebSocketConnection {
     if (this.state !== OPEN || !this.socket) return;
     this.socket.write(closeFrame(code, reason));
     this.state = CLOSING;
+    this.fragmentData = undefined; // a message still in fragments will not be delivered now
     this.armCloseTimer();
   }
 
@@ -133,25 +138,26 @@ export abstract class WebSocketConnection {
   // ---- reading ----
 
   private receive(chunk: Buffer): void {
-    if (this.state >= ENDING) return;
-    let data = chunk;
-    if (this.partial !== undefined) {
-      this.partial.push(chunk);
-      this.partialBytes += chunk.length;
-      if (this.partialBytes < this.neededBytes) return; // still incomplete: concatenated once, when it is
-      data = Buffer.concat(this.partial, this.partialBytes);
-      this.partial = undefined;
-    }
     let at = 0;
-    while (this.state < ENDING && at < data.length) {
-      const used = this.readFrame(data, at);
+    // A frame begun in an earlier read: top it up to what it needs and read it, until it is whole (reading
+    // its first bytes tells its header's size, its header the payload's).
+    while (this.partial !== undefined && this.state < ENDING) {
+      const take = Math.min(chunk.length - at, this.neededBytes - this.partialBytes);
+      chunk.copy(this.partial, this.partialBytes, at, at + take);
+      this.partialBytes += take;
+      at += take;
+      if (this.partialBytes < this.neededBytes) return; // the read is used up
+      if (this.readFrame(this.partial.subarray(0, this.partialBytes), 0) > 0) this.partial = undefined;
+      else if (this.state < ENDING) this.partial = resized(this.partial, this.partialBytes, this.neededBytes);
+    }
+    while (this.state < ENDING && at < chunk.length) {
+      const used = this.readFrame(chunk, at);
       if (used === 0) break;
       at += used;
     }
-    if (this.state < ENDING && at < data.length) {
-      // A copy: a view would keep the whole read buffer alive for a few bytes.
-      this.partial = [Buffer.from(data.subarray(at))];
-      this.partialBytes = data.length - at;
+    if (this.state < ENDING && at < chunk.length) {
+      this.partialBytes = chunk.length - at;
+      this.partial = resized(chunk.subarray(at), this.partialBytes, this.neededBytes);
     }
   }
 
@@ -188,17 +194,17 @@ export abstract class WebSocketConnection {
       return undefined;
     }
     if (opcode > Opcode.binary) return { code: CloseCode.protocolError, message: `unknown opcode ${opcode}` };
-    if (opcode === Opcode.continuation && this.fragments === undefined) {
+    if (opcode === Opcode.continuation && this.fragmentOpcode === 0) {
       return { code: CloseCode.protocolError, message: 'continuation frame outside a fragmented message' };
     }
-    if (opcode !== Opcode.continuation && this.fragments !== undefined) {
+    if (opcode !== Opcode.continuation && this.fragmentOpcode !== 0) {
       return { code: CloseCode.protocolError, message: 'new message inside a fragmented one' };
     }
     const limits = this.websocketLimits();
     if (this.fragmentBytes + length > limits.maxPayloadBytes) {
       return { code: CloseCode.messageTooBig, message: `message over ${limits.maxPayloadBytes} bytes` };
     }
-    if (!fin && (this.fragments?.length ?? 0) + 1 >= limits.maxFragmentsPerMessage) {
+    if (!fin && this.fragmentCount + 1 >= limits.maxFragmentsPerMessage) {
       return { code: CloseCode.messageTooBig, message: `message in over ${limits.maxFragmentsPerMessage} fragments` };
     }
     return undefined;
@@ -206,22 +212,22 @@ export abstract class WebSocketConnection {
 
   private onFrame(fin: boolean, opcode: number, payload: Buffer): void {
     if (opcode === Opcode.close) return this.onCloseFrame(payload);
-    if (this.state !== OPEN) return; // closing: the client's other frames are dropped
-    if (opcode === Opcode.ping) return this.allowPing() ? this.sendFrameBytes(frame(Opcode.pong, payload)) : undefined;
-    if (opcode === Opcode.pong) return this.onPong();
+    if (opcode === Opcode.ping) return this.state === OPEN && this.allowPing() ? this.sendFrameBytes(frame(Opcode.pong, payload)) : undefined;
+    if (opcode === Opcode.pong) return this.state === OPEN ? this.onPong() : undefined;
+    const open = this.state === OPEN; // closing: messages are read (a client may send until it sees our close) but dropped
     if (opcode !== Opcode.continuation) {
-      if (fin) return this.deliver(opcode, payload);
+      if (fin) return open ? this.deliver(opcode, payload) : undefined;
       this.fragmentOpcode = opcode;
-      this.fragments = [];
     }
-    // Copies: a fragment must not keep its whole read buffer alive until the message is complete.
-    this.fragments!.push(Buffer.from(payload));
+    this.fragmentCount++;
+    if (open) this.fragmentData = appended(this.fragmentData, this.fragmentBytes, payload, this.websocketLimits().maxPayloadBytes);
     this.fragmentBytes += payload.length;
     if (!fin) return;
-    const message = Buffer.concat(this.fragments!, this.fragmentBytes);
-    this.fragments = undefined;
-    this.fragmentBytes = 0;
-    this.deliver(this.fragmentOpcode, message);
+    const message = this.fragmentData?.subarray(0, this.fragmentBytes) ?? EMPTY;
+    const messageOpcode = this.fragmentOpcode;
+    this.fragmentOpcode = this.fragmentCount = this.fragmentBytes = 0;
+    this.fragmentData = undefined;
+    if (open) this.deliver(messageOpcode, message);
   }
 
   private deliver(opcode: number, payload: Buffer): void {
@@ -267,8 +273,8 @@ export abstract class WebSocketConnection {
 
   private stopReading(): void {
     this.state = ENDING;
-    this.partial = this.fragments = undefined;
-    this.partialBytes = this.fragmentBytes = 0;
+    this.partial = this.fragmentData = undefined;
+    this.partialBytes = this.fragmentOpcode = this.fragmentCount = this.fragmentBytes = 0;
   }
 
   private armCloseTimer(): void {
@@ -285,7 +291,11 @@ export abstract class WebSocketConnection {
       connection.receive(chunk);
     } catch (err) {
       connection.terminate();
-      connection.onInternalError(err);
+      try {
+        connection.onInternalError(err);
+      } catch {
+        // A hook that throws in turn (a failing logger) must not take the process down.
+      }
     }
   }
 
@@ -316,4 +326,25 @@ export abstract class WebSocketConnection {
     connection.closeTimer = undefined;
     connection.socket?.destroy();
   }
+}
+
+// Buffers of their own (allocUnsafeSlow), never slices of Node's shared 8 KiB pool: a small slice kept
+// for long would keep its whole slab alive.
+
+/** A buffer of `size` bytes holding the first `filled` bytes of `from`. */
+function resized(from: Buffer, filled: number, size: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(size);
+  from.copy(out, 0, 0, filled);
+  return out;
+}
+
+/** `data` (`filled` bytes used) with `payload` after them: grown when it must, doubling up to `max`. */
+function appended(data: Buffer | undefined, filled: number, payload: Buffer, max: number): Buffer {
+  const needed = filled + payload.length;
+  let out = data;
+  if (out === undefined || needed > out.length) {
+    out = resized(out ?? EMPTY, filled, Math.max(needed, Math.min(Math.max(2 * filled, 256), max)));
+  }
+  payload.copy(out, filled);
+  return out;
 }
