@@ -41,7 +41,8 @@ function resolveUnder(root: string, requestPath: string): string | undefined {
   return file === root || file.startsWith(root + sep) ? file : undefined;
 }
 
-export async function startStaticServer(rootDir: string): Promise<StaticServer> {
+/** `headers`: added to every file response (e.g. the cross-origin isolation headers a bench page needs). */
+export async function startStaticServer(rootDir: string, headers: Readonly<Record<string, string>> = {}): Promise<StaticServer> {
   const root = resolve(rootDir);
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -64,6 +65,7 @@ export async function startStaticServer(rootDir: string): Promise<StaticServer> 
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': size,
       'cache-control': 'no-store',
+      ...headers,
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
