@@ -1,7 +1,7 @@
 /**
  * Signaling servers under load on loopback: meshcast's signaling server against y-webrtc's bin/server.js.
  * `npm run bench -- signaling [--clients=1000,5000] [--room=10] [--window=1000] [--signals=60000]
- * [--seconds=6] [--bytes=600] [--concurrency=200] [--warmup=100]`
+ * [--seconds=6] [--bytes=600] [--concurrency=200] [--warmup=100] [--memoryRounds=3]`
  *
  * For each client count and each server, in this order (meshcast then y-webrtc, so both see the same
  * machine state): a fresh server in a child process (its memory is its own) under plain `node` —
@@ -12,9 +12,11 @@
  * 1. joins: `clients` WebSocket clients (this process, 127.0.0.1, at most `concurrency` joins in flight)
  *    join rooms of `room` — joins per second from the first connect to the last acknowledgement;
  * 2. memory: the server's RSS (and heap + external) after two GCs, after the warm-up and after all joined —
- *    the delta per connection;
- * 3. relay: randomly chosen clients send `bytes`-byte signals to another member of their room, closed loop
- *    with at most `window` signals in flight, up to `signals` signals or `seconds` seconds. A signal counts
+ *    the delta per connection; steps 0–2 run `memoryRounds` times, a fresh server of each kind per round
+ *    (alternating), and each figure is the median of the rounds;
+ * 3. relay (in the first round): randomly chosen clients send `bytes`-byte signals to another member of
+ *    their room, closed loop with at most `window` signals in flight, up to `signals` signals or `seconds`
+ *    seconds. A signal counts
  *    as relayed when it reaches its target; latency is send → arrival at the target (one clock: both ends are
  *    in this process).
  *
@@ -41,6 +43,7 @@ interface Options {
   bytes: number;
   concurrency: number;
   warmup: number;
+  memoryRounds: number;
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -100,7 +103,8 @@ function perConnection(
   };
 }
 
-async function measure(protocol: SignalingProtocol, clientCount: number, o: Options): Promise<Record<string, unknown>> {
+/** One fresh server: joins and memory, then (with `withRelay`) the relay phase. */
+async function measure(protocol: SignalingProtocol, clientCount: number, o: Options, withRelay: boolean): Promise<Record<string, unknown>> {
   const server = await startServer(protocol);
   const clients: SignalingBenchClient[] = new Array(clientCount);
   try {
@@ -137,6 +141,11 @@ async function measure(protocol: SignalingProtocol, clientCount: number, o: Opti
     // 2. memory with every client joined
     await sleep(300);
     const memAfter = await server.memory();
+    const memory = {
+      memoryPerConnection: perConnection(memBefore, memAfter, clientCount),
+      serverRssMiB: { before: round(memBefore.rss / 2 ** 20, 1), after: round(memAfter.rss / 2 ** 20, 1) },
+    };
+    if (!withRelay) return { clients: clientCount, joinsPerSecond: round(clientCount / joinSeconds, 1), ...memory };
 
     // 3. relay
     const random = new SeededRandom(clientCount);
@@ -188,8 +197,7 @@ async function measure(protocol: SignalingProtocol, clientCount: number, o: Opti
       signalsLost: sent - relayed,
       deliveriesPerSecond: round((deliveries - deliveriesBefore) / relaySeconds, 1),
       relayLatencyMs: latencySummary(latencies),
-      memoryPerConnection: perConnection(memBefore, memAfter, clientCount),
-      serverRssMiB: { before: round(memBefore.rss / 2 ** 20, 1), after: round(memAfter.rss / 2 ** 20, 1) },
+      ...memory,
       serverCpuMsPerThousandSignals: serverCpuMs === null || relayed === 0 ? null : round((serverCpuMs * 1000) / relayed, 1),
       unexpectedSignals: wrongTarget,
     };
@@ -197,6 +205,26 @@ async function measure(protocol: SignalingProtocol, clientCount: number, o: Opti
     for (const c of clients) c?.close();
     await server.stop();
   }
+}
+
+type MemoryFigures = { rssBytes: number; rssWithoutYoungBytes: number; heapBytes: number };
+
+/**
+ * The first round's report (it ran the relay) with each memory figure replaced by its median over the
+ * rounds: one RSS delta at 1,000 clients is a few MB, and the young generation and malloc move by that
+ * much from one process to the next. Every round's figures stay listed under `memoryRounds`.
+ */
+function withMedianMemory(rounds: Array<Record<string, unknown>>): Record<string, unknown> {
+  const figures = rounds.map((r) => r.memoryPerConnection as MemoryFigures);
+  const median = (key: keyof MemoryFigures): number => {
+    const sorted = figures.map((f) => f[key]).sort((x, y) => x - y);
+    return sorted[Math.floor((sorted.length - 1) / 2)]!;
+  };
+  return {
+    ...rounds[0],
+    memoryPerConnection: { rssBytes: median('rssBytes'), rssWithoutYoungBytes: median('rssWithoutYoungBytes'), heapBytes: median('heapBytes') },
+    ...(rounds.length > 1 ? { memoryRounds: figures } : {}),
+  };
 }
 
 export async function run(args: string[]): Promise<object> {
@@ -209,14 +237,21 @@ export async function run(args: string[]): Promise<object> {
     bytes: numberFlag(args, 'bytes', 600),
     concurrency: numberFlag(args, 'concurrency', 200),
     warmup: numberFlag(args, 'warmup', 100),
+    memoryRounds: numberFlag(args, 'memoryRounds', 3),
   };
   const meshcast: Record<string, Record<string, unknown>> = {};
   const anchor: Record<string, Record<string, unknown>> = {};
   const byClients: Record<string, object> = {};
   const servers = listFlag(args, 'servers', ['meshcast', 'y-webrtc']);
   for (const n of scales) {
-    if (servers.includes('meshcast')) meshcast[n] = await measure(meshcastProtocol, n, o);
-    if (servers.includes('y-webrtc')) anchor[n] = await measure(yWebrtcProtocol, n, o);
+    // Memory rounds alternate the servers, each round a fresh process of each; the relay runs in the first.
+    const rounds: Record<string, Array<Record<string, unknown>>> = { meshcast: [], 'y-webrtc': [] };
+    for (let r = 0; r < Math.max(1, o.memoryRounds); r++) {
+      if (servers.includes('meshcast')) rounds.meshcast!.push(await measure(meshcastProtocol, n, o, r === 0));
+      if (servers.includes('y-webrtc')) rounds['y-webrtc']!.push(await measure(yWebrtcProtocol, n, o, r === 0));
+    }
+    if (rounds.meshcast!.length > 0) meshcast[n] = withMedianMemory(rounds.meshcast!);
+    if (rounds['y-webrtc']!.length > 0) anchor[n] = withMedianMemory(rounds['y-webrtc']!);
     if (!meshcast[n] || !anchor[n]) continue;
     const m = meshcast[n] as {
       relayedPerSecond: number;
