@@ -20,8 +20,7 @@ process.on('message', (message) => {
   const youngBytes = getHeapSpaceStatistics()
     .filter((s) => s.space_name === 'new_space' || s.space_name === 'new_large_object_space')
     .reduce((sum, s) => sum + s.physical_space_size, 0);
-  const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, { physical: s.physical_space_size, used: s.space_used_size }]));
-  process.send?.({ probe: 'memory', spaces, rss, heapUsed, external, arrayBuffers, youngBytes, gc: typeof globalThis.gc === 'function' });
+  process.send?.({ probe: 'memory', rss, heapUsed, external, arrayBuffers, youngBytes, gc: typeof globalThis.gc === 'function' });
 });
 // The IPC channel must not keep a server alive that would otherwise exit, nor end it early.
 process.channel?.unref();

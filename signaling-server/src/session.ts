@@ -78,10 +78,15 @@ export class Session extends WebSocketConnection implements TokenBucketState, Er
    * counts towards maxErrors like a message over the rate — a ping flood cannot go on for ever.
    */
   protected override allowPing(): boolean {
+    return this.takeMessageToken('ping rate limit exceeded; no pong');
+  }
+
+  /** Takes a token of the message rate; over it, counts and answers rate_limited (`dropped` says what went). */
+  private takeMessageToken(dropped: string): boolean {
     const { limits, metrics } = this.ctx;
     if (takeToken(this, this.ctx.now(), limits.messagesPerSecond, limits.messageBurst)) return true;
     metrics.rateLimitedTotal++;
-    this.guard(() => this.fail(SignalingErrorCode.rateLimited, 'ping rate limit exceeded; no pong'));
+    this.fail(SignalingErrorCode.rateLimited, dropped);
     return false;
   }
 
@@ -149,16 +154,12 @@ export class Session extends WebSocketConnection implements TokenBucketState, Er
 
   private onClientMessage(payload: Buffer, binary: boolean): void {
     if (!this.isOpen) return; // closing: nothing more is acted on
-    const { limits, metrics } = this.ctx;
-    metrics.messagesTotal++;
-    if (!takeToken(this, this.ctx.now(), limits.messagesPerSecond, limits.messageBurst)) {
-      metrics.rateLimitedTotal++;
-      return this.fail(SignalingErrorCode.rateLimited, 'message rate limit exceeded; frame dropped');
-    }
+    this.ctx.metrics.messagesTotal++;
+    if (!this.takeMessageToken('message rate limit exceeded; frame dropped')) return;
     if (!binary) return this.fail('malformed', 'text messages are not frames; send binary');
     let frame: Frame;
     try {
-      frame = decodeFrame(payload, { maxFrameBytes: limits.maxPayloadBytes });
+      frame = decodeFrame(payload, { maxFrameBytes: this.ctx.limits.maxPayloadBytes });
     } catch (err) {
       return isWireError(err) ? this.fail(err.code, err.message) : this.fail('malformed', 'undecodable frame');
     }

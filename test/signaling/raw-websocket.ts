@@ -5,7 +5,7 @@
  * server closes.
  */
 import { connect as netConnect, type Socket } from 'node:net';
-import { encodeFrame } from '../../src/wire/codec.js';
+import { decodeFrame, encodeFrame } from '../../src/wire/codec.js';
 import type { Frame } from '../../src/wire/frames.js';
 
 export interface ServerFrame {
@@ -22,6 +22,9 @@ export interface ClientFrameOptions {
   /** Writes this length in the header instead of the payload's (a lie about the size). */
   declaredLength?: number;
 }
+
+/** RFC 6455 §5.2 opcodes, written out here rather than taken from the server: the client checks it. */
+export const OP = { continuation: 0x0, text: 0x1, binary: 0x2, close: 0x8, ping: 0x9, pong: 0xa } as const;
 
 const MASK = Buffer.from([0x37, 0xfa, 0x21, 0x3d]);
 export const RFC_SAMPLE_KEY = 'dGhlIHNhbXBsZSBub25jZQ==';
@@ -46,7 +49,7 @@ export function clientFrame(opcode: number, payload: Uint8Array = new Uint8Array
 
 /** A binary message carrying one protocol frame. */
 export function clientMessage(frame: Frame): Buffer {
-  return clientFrame(0x2, encodeFrame(frame));
+  return clientFrame(OP.binary, encodeFrame(frame));
 }
 
 /** A close frame's payload: the code and the reason. */
@@ -130,15 +133,22 @@ export class RawWebSocket {
       await this.until(() => this.frames.length > 0 || this.socket.destroyed, 'a frame from the server');
       const frame = this.frames.shift();
       if (!frame) throw new Error('the socket closed before the frame came');
-      if (frame.opcode !== 0x9 || options.pings) return frame;
+      if (frame.opcode !== OP.ping || options.pings) return frame;
     }
+  }
+
+  /** The next frame, a binary message, decoded as a protocol frame. */
+  async nextMessage(): Promise<Frame> {
+    const frame = await this.next();
+    if (frame.opcode !== OP.binary) throw new Error(`expected a binary message, got opcode ${frame.opcode}`);
+    return decodeFrame(new Uint8Array(frame.payload));
   }
 
   /** The close frame the server sends (frames before it are skipped): its code and reason. */
   async closeFrame(): Promise<{ code: number | undefined; reason: string }> {
     for (;;) {
       const frame = await this.next();
-      if (frame.opcode !== 0x8) continue;
+      if (frame.opcode !== OP.close) continue;
       return {
         code: frame.payload.length >= 2 ? frame.payload.readUInt16BE(0) : undefined,
         reason: frame.payload.subarray(2).toString('utf8'),

@@ -15,6 +15,7 @@ import {
   clientFrame,
   clientMessage,
   closePayload,
+  OP,
   destroyRawWebSockets,
   upgradeRequest,
 } from './raw-websocket.js';
@@ -24,19 +25,25 @@ afterEach(async () => {
   await cleanup();
 });
 
-const BINARY = 0x2;
-const TEXT = 0x1;
-const CONTINUATION = 0x0;
-const CLOSE = 0x8;
-const PING = 0x9;
-const PONG = 0xa;
+const { binary: BINARY, text: TEXT, continuation: CONTINUATION, close: CLOSE, ping: PING, pong: PONG } = OP;
 
 const join = (room: string, peerId: string) => clientMessage({ kind: 'join', room, peerId, role: 'browser', secret: '' });
 
 async function joined(client: RawWebSocket): Promise<string[]> {
-  const frame = decodeFrame(new Uint8Array((await client.next()).payload));
+  const frame = await client.nextMessage();
   if (frame.kind !== 'joined') throw new Error(`expected joined, got ${frame.kind}`);
   return frame.peers;
+}
+
+/** Two raw clients in `room` as a and b, a having seen b's peer-joined. */
+async function rawPair(port: number, room: string): Promise<[RawWebSocket, RawWebSocket]> {
+  const [a, b] = [await RawWebSocket.open(port), await RawWebSocket.open(port)];
+  a.send(join(room, 'a'));
+  await joined(a);
+  b.send(join(room, 'b'));
+  await joined(b);
+  expect((await a.nextMessage()).kind).toBe('peer-joined');
+  return [a, b];
 }
 
 describe('signaling server: WebSocket handshake', () => {
@@ -118,13 +125,13 @@ describe('signaling server: WebSocket frames', () => {
         expect((await sender.next({ pings: true })).opcode).toBe(0x2); // joined
         const pong = await sender.next({ pings: true });
         expect([pong.opcode, pong.payload.toString()]).toEqual([PONG, 'p']);
-        decodeFrame(new Uint8Array((await receiver.next()).payload)); // peer-joined
+        expect((await receiver.nextMessage()).kind).toBe('peer-joined');
         for (let i = 0; i < sizes.length; i++) {
-          const signal = decodeFrame(new Uint8Array((await receiver.next()).payload));
+          const signal = await receiver.nextMessage();
           expect(signal).toMatchObject({ kind: 'signal', from: id, data: `${i}:${'x'.repeat(sizes[i]!)}` });
         }
         sender.socket.destroy();
-        decodeFrame(new Uint8Array((await receiver.next()).payload)); // peer-left
+        expect((await receiver.nextMessage()).kind).toBe('peer-left');
       }),
       { numRuns: 25 },
     );
@@ -161,12 +168,7 @@ describe('signaling server: WebSocket frames', () => {
 
   it('reads a frame trickled in one byte per read (its header in three steps), and the next one after it', async () => {
     const { port } = await startServer();
-    const [a, b] = [await RawWebSocket.open(port), await RawWebSocket.open(port)];
-    a.send(join('trickle', 'a'));
-    await joined(a);
-    b.send(join('trickle', 'b'));
-    await joined(b);
-    await a.next(); // peer-joined
+    const [a, b] = await rawPair(port, 'trickle');
     const data = 'z'.repeat(300); // a 16-bit length: 2, then 8 header bytes, then the payload
     const bytes = Buffer.concat([
       clientMessage({ kind: 'signal', room: 'trickle', from: '', to: 'a', data }),
@@ -176,15 +178,15 @@ describe('signaling server: WebSocket frames', () => {
       b.send(Buffer.of(byte));
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(decodeFrame(new Uint8Array((await a.next()).payload))).toMatchObject({ kind: 'signal', from: 'b', data });
-    expect(decodeFrame(new Uint8Array((await a.next()).payload))).toMatchObject({ kind: 'signal', from: 'b', data: 'after' });
+    expect(await a.nextMessage()).toMatchObject({ kind: 'signal', from: 'b', data });
+    expect(await a.nextMessage()).toMatchObject({ kind: 'signal', from: 'b', data: 'after' });
   });
 
   it('answers a valid UTF-8 text message with a malformed error (frames are binary)', async () => {
     const { port } = await startServer();
     const client = await RawWebSocket.open(port);
     client.send(clientFrame(TEXT, Buffer.from('héllo')));
-    const frame = decodeFrame(new Uint8Array((await client.next()).payload));
+    const frame = await client.nextMessage();
     expect(frame).toMatchObject({ kind: 'error', code: 'malformed' });
   });
 
@@ -321,14 +323,9 @@ describe('signaling server: WebSocket close', () => {
 describe('signaling server: WebSocket sending', () => {
   it('uses the 16-bit length header for a frame of 126 bytes or more', async () => {
     const { port } = await startServer();
-    const [a, b] = [await RawWebSocket.open(port), await RawWebSocket.open(port)];
-    a.send(join('long', 'a'));
-    await joined(a);
-    b.send(join('long', 'b'));
-    await joined(b);
-    await a.next(); // peer-joined
+    const [a, b] = await rawPair(port, 'long');
     const data = 'y'.repeat(30_000);
     b.send(clientMessage({ kind: 'signal', room: 'long', from: '', to: 'a', data }));
-    expect(decodeFrame(new Uint8Array((await a.next()).payload))).toMatchObject({ kind: 'signal', from: 'b', data });
+    expect(await a.nextMessage()).toMatchObject({ kind: 'signal', from: 'b', data });
   });
 });

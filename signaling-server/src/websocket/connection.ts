@@ -147,8 +147,9 @@ export abstract class WebSocketConnection {
       this.partialBytes += take;
       at += take;
       if (this.partialBytes < this.neededBytes) return; // the read is used up
-      if (this.readFrame(this.partial.subarray(0, this.partialBytes), 0) > 0) this.partial = undefined;
-      else if (this.state < ENDING) this.partial = resized(this.partial, this.partialBytes, this.neededBytes);
+      // The buffer is exactly the bytes needed: the whole frame, or its header so far.
+      if (this.readFrame(this.partial, 0) > 0) this.partial = undefined;
+      else if (this.state < ENDING) this.partial = resized(this.partial, 0, this.partialBytes, this.neededBytes);
     }
     while (this.state < ENDING && at < chunk.length) {
       const used = this.readFrame(chunk, at);
@@ -157,7 +158,7 @@ export abstract class WebSocketConnection {
     }
     if (this.state < ENDING && at < chunk.length) {
       this.partialBytes = chunk.length - at;
-      this.partial = resized(chunk.subarray(at), this.partialBytes, this.neededBytes);
+      this.partial = resized(chunk, at, this.partialBytes, this.neededBytes);
     }
   }
 
@@ -331,10 +332,10 @@ export abstract class WebSocketConnection {
 // Buffers of their own (allocUnsafeSlow), never slices of Node's shared 8 KiB pool: a small slice kept
 // for long would keep its whole slab alive.
 
-/** A buffer of `size` bytes holding the first `filled` bytes of `from`. */
-function resized(from: Buffer, filled: number, size: number): Buffer {
+/** A buffer of `size` bytes starting with the `filled` bytes of `from` at `start`. */
+function resized(from: Buffer, start: number, filled: number, size: number): Buffer {
   const out = Buffer.allocUnsafeSlow(size);
-  from.copy(out, 0, 0, filled);
+  from.copy(out, 0, start, start + filled);
   return out;
 }
 
@@ -343,7 +344,7 @@ function appended(data: Buffer | undefined, filled: number, payload: Buffer, max
   const needed = filled + payload.length;
   let out = data;
   if (out === undefined || needed > out.length) {
-    out = resized(out ?? EMPTY, filled, Math.max(needed, Math.min(Math.max(2 * filled, 256), max)));
+    out = resized(out ?? EMPTY, 0, filled, Math.max(needed, Math.min(Math.max(2 * filled, 256), max)));
   }
   payload.copy(out, filled);
   return out;
